@@ -36,7 +36,9 @@ class _Entry:
 class InMemoryVault:
     """Process-local vault. Handles are unguessable and bound to the subject they were issued for."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, max_entries: int = 100_000) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, max_entries: int = 100_000
+    ) -> None:
         self._entries: dict[str, _Entry] = {}
         self._clock = clock
         self._lock = threading.Lock()

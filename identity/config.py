@@ -40,12 +40,34 @@ class BatonSettings(BaseSettings):
     # Names of fields holding secrets; outside development they must be set explicitly.
     secret_fields: ClassVar[tuple[str, ...]] = ()
 
-    node_env: str = Field("development", alias="NODE_ENV", description="`development` enables dev defaults; anything else is production.")
-    data_dir: Path = Field(Path(".data"), alias="BATON_DATA_DIR", description="Directory for SQLite files, keys and other local state.")
-    log_level: str = Field("info", alias="BATON_LOG_LEVEL", description="Log level of every service.")
-    auth0_domain: str = Field("", alias="AUTH0_DOMAIN", description="Auth0 tenant domain or full issuer URL; empty uses the embedded dev identity provider.")
-    auth0_audience: str = Field("urn:todos-api", alias="AUTH0_AUDIENCE", description="API identifier (audience) of the Todos API.")
-    devidp_public_url: str = Field("http://127.0.0.1:8785", alias="DEVIDP_PUBLIC_URL", description="Public URL of the dev identity provider (the issuer when AUTH0_DOMAIN is empty).")
+    node_env: str = Field(
+        "development",
+        alias="NODE_ENV",
+        description="`development` enables dev defaults; anything else is production.",
+    )
+    data_dir: Path = Field(
+        Path(".data"),
+        alias="BATON_DATA_DIR",
+        description="Directory for SQLite files, keys and other local state.",
+    )
+    log_level: str = Field(
+        "info", alias="BATON_LOG_LEVEL", description="Log level of every service."
+    )
+    auth0_domain: str = Field(
+        "",
+        alias="AUTH0_DOMAIN",
+        description="Auth0 tenant domain or full issuer URL; empty uses the embedded dev identity provider.",
+    )
+    auth0_audience: str = Field(
+        "urn:todos-api",
+        alias="AUTH0_AUDIENCE",
+        description="API identifier (audience) of the Todos API.",
+    )
+    devidp_public_url: str = Field(
+        "http://127.0.0.1:8785",
+        alias="DEVIDP_PUBLIC_URL",
+        description="Public URL of the dev identity provider (the issuer when AUTH0_DOMAIN is empty).",
+    )
 
     @property
     def is_development(self) -> bool:
@@ -69,7 +91,9 @@ class BatonSettings(BaseSettings):
     def _check_production_safety(self) -> BatonSettings:
         issuer = urlsplit(self.issuer)
         if issuer.scheme != "https" and not (self.is_development and is_loopback_url(self.issuer)):
-            raise SettingsError(f"issuer {self.issuer!r} must be https (http only for loopback in development)")
+            raise SettingsError(
+                f"issuer {self.issuer!r} must be https (http only for loopback in development)"
+            )
         if not self.is_development:
             for name in self.secret_fields:
                 value = getattr(self, name, None)

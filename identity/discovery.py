@@ -107,11 +107,12 @@ class JWKSCache:
         if self._keys is not None and (kid is None or _has_kid(self._keys, kid)):
             return self._keys
         async with self._lock:
-            if self._keys is None:
+            if self._keys is None or (
+                kid is not None
+                and not _has_kid(self._keys, kid)
+                and self._clock() - self._fetched_at >= self._floor
+            ):
                 self._keys = await self._fetch()
-            elif kid is not None and not _has_kid(self._keys, kid):
-                if self._clock() - self._fetched_at >= self._floor:
-                    self._keys = await self._fetch()
         return self._keys
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from joserfc import jws, jwt
 from joserfc import errors as jose_errors
+from joserfc import jws, jwt
 
 from identity.discovery import JWKSCache, OIDCDiscovery
 from identity.errors import (
