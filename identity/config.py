@@ -8,10 +8,10 @@ Cloudflare/Auth0 demo's ``.dev.vars`` works unchanged for all of them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_PREFIX = "dev-insecure-"
@@ -96,8 +96,8 @@ class BatonSettings(BaseSettings):
             )
         if not self.is_development:
             for name in self.secret_fields:
-                value = getattr(self, name, None)
-                raw = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+                value: Any = getattr(self, name, None)
+                raw = value.get_secret_value() if isinstance(value, SecretStr) else value
                 if not raw or str(raw).startswith(DEV_SECRET_PREFIX):
                     alias = type(self).model_fields[name].alias or name.upper()
                     raise SettingsError(f"{alias} must be set outside development")
