@@ -1,0 +1,31 @@
+"""``python -m identity.devidp``: serve the dev identity provider with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+
+from identity.config import SettingsError
+from identity.devidp.app import create_app
+from identity.devidp.settings import DevIdPSettings
+
+
+def main() -> int:
+    try:
+        settings = DevIdPSettings()
+        app = create_app(settings)
+    except (ValidationError, SettingsError) as exc:
+        print(f"devidp: refusing to start: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
