@@ -55,6 +55,7 @@ def deps_from_settings(
     vault: CredentialVault,
     http: httpx.AsyncClient,
     model: BaseChatModel | None = None,
+    model_http: httpx.AsyncClient | None = None,
 ) -> tuple[GraphDeps, McpToolSessions]:
     """The model, the MCP tool sessions and the limits that ``settings`` describe."""
     exchanger = TokenExchanger(
@@ -66,7 +67,7 @@ def deps_from_settings(
     )
     sessions = McpToolSessions(mcp_url=settings.mcp_url, exchanger=exchanger, vault=vault)
     deps = GraphDeps(
-        model=model or load_model(settings),
+        model=model or load_model(settings, http=model_http),
         tools=sessions,
         max_revisions=settings.max_revisions,
         worker_max_iterations=settings.worker_max_iterations,

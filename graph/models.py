@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 from langchain_core.language_models import BaseChatModel
 
 from graph.offline_model import OfflineChatModel
@@ -16,8 +17,11 @@ class ModelConfigError(ValueError):
     """BATON_MODEL names a provider Baton cannot build."""
 
 
-def load_model(settings: GraphSettings) -> BaseChatModel:
-    """``BATON_MODEL`` (``provider:model``) with ``OPENAI_API_KEY``; the offline model without a key."""
+def load_model(settings: GraphSettings, *, http: httpx.AsyncClient | None = None) -> BaseChatModel:
+    """``BATON_MODEL`` (``provider:model``) with ``OPENAI_API_KEY``; the offline model without a key.
+
+    ``http`` is the client the model's requests go through; the caller owns (closes) it.
+    """
     if settings.uses_offline_model:
         log.warning(
             "OPENAI_API_KEY is not set: using Baton's offline model "
@@ -45,4 +49,5 @@ def load_model(settings: GraphSettings) -> BaseChatModel:
         base_url=settings.openai_base_url or None,
         # Chat Completions is what every OpenAI-compatible server speaks (STACK.md section 6).
         use_responses_api=False,
+        http_async_client=http,
     )

@@ -45,10 +45,12 @@ class GraphRunner:
     ) -> None:
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(timeout=30.0)
+        # The model's own client: longer timeout, and closed by us (not left to the SDK's cache).
+        self._model_http = httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=10.0))
         self._vault = vault
         self._checkpointer = checkpointer
         deps, self.sessions = deps_from_settings(
-            settings, vault=vault, http=self._http, model=model
+            settings, vault=vault, http=self._http, model=model, model_http=self._model_http
         )
         self.graph = build_graph(deps).compile(checkpointer=checkpointer)
 
@@ -101,6 +103,7 @@ class GraphRunner:
 
     async def aclose(self) -> None:
         await self.sessions.aclose()
+        await self._model_http.aclose()
         if self._owns_http:
             await self._http.aclose()
 

@@ -1,0 +1,139 @@
+"""The graph with langchain-openai against an OpenAI-compatible server started by the test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from graph.events import CritiqueEvent, FinalEvent, PlanEvent, StepEvent, TokenEvent
+from graph.runner import GraphRunner
+from graph.vault import InMemoryVault
+from tests.graph.conftest import FakeMcp, alice_turn, collect, graph_settings
+from tests.support.openai_fake import FakeOpenAI, system_text, text, tool_call
+from tests.support.servers import ServerThread, serve
+
+PLANNER, WORKER, CRITIC, ANSWER = (
+    "Baton's planner",
+    "Baton's worker",
+    "Baton's critic",
+    "Baton's answer writer",
+)
+
+
+def two_step_plan(first: str, second: str) -> dict[str, Any]:
+    return tool_call(
+        "Plan",
+        {
+            "steps": [
+                {"id": "a", "goal": f"Run {first}", "tool": first, "depends_on": []},
+                {"id": "b", "goal": f"Run {second}", "tool": second, "depends_on": []},
+            ],
+            "notes": "",
+        },
+    )
+
+
+def call_suggested_tool(request: dict[str, Any]) -> dict[str, Any]:
+    """A worker's first turn: call the tool its step suggests; then report."""
+    if any(m.get("role") == "tool" for m in request["messages"]):
+        return text("reported " + request["messages"][-1]["content"])
+    tool = system_text(request).split("Suggested tool:")[1].split("\n")[0].strip()
+    return tool_call(tool, {})
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[tuple[FakeOpenAI, str]]:
+    fake = FakeOpenAI(
+        {
+            PLANNER: [
+                two_step_plan("list-todos", "list-billing"),
+                two_step_plan("slow-a", "slow-b"),
+            ],
+            WORKER: [call_suggested_tool],
+            CRITIC: [
+                tool_call(
+                    "Verdict", {"approved": False, "feedback": "Also look up slow-a and slow-b."}
+                ),
+                tool_call("Verdict", {"approved": True, "feedback": ""}),
+            ],
+            ANSWER: [text("Your todos are empty and your plan is Pro.")],
+        }
+    )
+    server = ServerThread(fake.app).start()
+    try:
+        yield fake, server.url
+    finally:
+        server.stop()
+
+
+async def test_scripted_plan_parallel_workers_and_one_critic_revision_happen_in_order(
+    tmp_path: Path, fake_mcp: FakeMcp, fake_llm: tuple[FakeOpenAI, str]
+) -> None:
+    fake, url = fake_llm
+    fake_mcp.state.delay = 0.05
+    settings = graph_settings(
+        tmp_path, fake_mcp.url, OPENAI_API_KEY="sk-fake", OPENAI_BASE_URL=f"{url}/v1"
+    )
+    runner = GraphRunner(settings, checkpointer=InMemorySaver(), vault=InMemoryVault())
+    try:
+        events = await collect(runner, **alice_turn("show my todos and billing"))
+    finally:
+        await runner.aclose()
+
+    round_trip = [PLANNER, WORKER, WORKER, WORKER, WORKER, CRITIC]
+    assert fake.roles() == [*round_trip, *round_trip, ANSWER]
+    plans = [e for e in events if isinstance(e, PlanEvent)]
+    assert [[s.tool for s in p.steps] for p in plans] == [
+        ["list-todos", "list-billing"],
+        ["slow-a", "slow-b"],
+    ]
+    assert [p.revision for p in plans] == [0, 1]
+    critiques = [e for e in events if isinstance(e, CritiqueEvent)]
+    assert [(c.approved, c.revision) for c in critiques] == [(False, 0), (True, 1)]
+    done = [e.step_id for e in events if isinstance(e, StepEvent) and e.status == "done"]
+    assert sorted(done) == ["a", "a", "b", "b"]
+    replanning = fake.of_role(PLANNER)[1]
+    assert "Also look up slow-a and slow-b." in system_text(replanning.body)
+    final = events[-1]
+    assert isinstance(final, FinalEvent)
+    assert final.answer == "Your todos are empty and your plan is Pro."
+    tokens = [e.text for e in events if isinstance(e, TokenEvent)]
+    assert len(tokens) > 1 and "".join(tokens) == final.answer
+    assert all(r.authorization == "Bearer sk-fake" for r in fake.requests)
+
+
+async def test_two_independent_steps_with_slow_tools_run_at_the_same_time(
+    tmp_path: Path, fake_mcp: FakeMcp
+) -> None:
+    fake = FakeOpenAI(
+        {
+            PLANNER: [two_step_plan("slow-a", "slow-b")],
+            WORKER: [call_suggested_tool],
+            CRITIC: [tool_call("Verdict", {"approved": True, "feedback": ""})],
+            ANSWER: [text("Both are 42.")],
+        }
+    )
+    fake_mcp.state.delay = 0.5
+    with serve(fake.app) as server:
+        settings = graph_settings(
+            tmp_path, fake_mcp.url, OPENAI_API_KEY="sk-fake", OPENAI_BASE_URL=f"{server.url}/v1"
+        )
+        runner = GraphRunner(settings, checkpointer=InMemorySaver(), vault=InMemoryVault())
+        try:
+            events = await collect(runner, **alice_turn("look up a and b"))
+        finally:
+            await runner.aclose()
+
+    assert isinstance(events[-1], FinalEvent)
+    (a_start, a_end), (b_start, b_end) = (
+        fake_mcp.state.runs["slow-a"],
+        fake_mcp.state.runs["slow-b"],
+    )
+    # Each ran for one delay; they overlapped, i.e. each started before the other ended.
+    assert a_start < b_end and b_start < a_end
+    overlap = min(a_end, b_end) - max(a_start, b_start)
+    assert overlap > 0.5 * fake_mcp.state.delay
