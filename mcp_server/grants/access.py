@@ -1,0 +1,204 @@
+"""Grants as the tools use them: creating them, and a fresh upstream token on demand.
+
+``GrantAccess.upstream_token`` refreshes a near-expiry upstream token once, however
+many tool calls ask at the same moment: callers for one grant queue on a per-grant
+lock, and the winner's refresh is stored with a conditional write (``version``), so
+the rest find the fresh token when they get the lock. Across replicas the store's
+conditional write decides; the loser re-reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+import weakref
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from mcp_server.crypto import TokenCipher
+from mcp_server.grants.store import Grant, GrantKind, GrantStore
+from mcp_server.settings import TOOL_SCOPES
+from mcp_server.upstream import (
+    UpstreamClient,
+    UpstreamRejected,
+    UpstreamTokens,
+    UpstreamUnavailable,
+)
+
+logger = logging.getLogger(__name__)
+
+PROFILE_CLAIMS = ("sub", "iss", "name", "nickname", "email", "email_verified", "picture", "azp")
+
+
+class GrantRevoked(Exception):
+    """The grant is gone (revoked, or its upstream authority ended): re-authorize."""
+
+
+class UpstreamTemporarilyUnavailable(Exception):
+    """The upstream could not refresh the token just now; retry after ``retry_after`` s."""
+
+    retry_after = 5
+
+
+def granted_scopes(held: Iterable[str], requested: list[str] | None) -> list[str]:
+    """What the user holds upstream, intersected with what was asked (None: all we offer)."""
+    wanted = set(TOOL_SCOPES if requested is None else requested)
+    held_set = set(held)
+    return [s for s in TOOL_SCOPES if s in wanted and s in held_set]
+
+
+def profile_claims(claims: dict[str, Any]) -> dict[str, Any]:
+    return {k: claims[k] for k in PROFILE_CLAIMS if k in claims}
+
+
+class GrantAccess:
+    def __init__(
+        self,
+        store: GrantStore,
+        cipher: TokenCipher,
+        upstream: UpstreamClient,
+        *,
+        refresh_margin: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._cipher = cipher
+        self._upstream = upstream
+        self._margin = refresh_margin
+        self._clock = clock
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def create(
+        self,
+        *,
+        subject: str,
+        client_id: str,
+        kind: GrantKind,
+        scopes: list[str],
+        claims: dict[str, Any],
+        access_token: str,
+        refresh_token: str | None,
+        expires_at: float,
+    ) -> Grant:
+        grant = Grant(
+            id=str(uuid.uuid4()),
+            subject=subject,
+            client_id=client_id,
+            kind=kind,
+            scopes=scopes,
+            claims=profile_claims(claims),
+            upstream_access_enc=self._cipher.encrypt(access_token),
+            upstream_refresh_enc=self._cipher.encrypt(refresh_token) if refresh_token else None,
+            upstream_expires_at=expires_at,
+            version=0,
+            created_at=self._clock(),
+        )
+        await self._store.save_grant(grant)
+        return grant
+
+    async def exchange_grant(
+        self,
+        *,
+        subject: str,
+        client_id: str,
+        scopes: list[str],
+        claims: dict[str, Any],
+        subject_token: str,
+        expires_at: float,
+    ) -> Grant:
+        """The user+client's token-exchange grant, updated with this subject token (or new)."""
+        existing = await self._store.find_live_grant(subject, client_id, "token_exchange")
+        if existing is not None:
+            updated = await self._store.replace_upstream(
+                existing.id,
+                existing.version,
+                access_enc=self._cipher.encrypt(subject_token),
+                refresh_enc=None,
+                expires_at=expires_at,
+                scopes=scopes,
+                claims=profile_claims(claims),
+            )
+            if updated:
+                fresh = await self._store.get_grant(existing.id)
+                if fresh is not None and not fresh.revoked:
+                    return fresh
+        return await self.create(
+            subject=subject,
+            client_id=client_id,
+            kind="token_exchange",
+            scopes=scopes,
+            claims=claims,
+            access_token=subject_token,
+            refresh_token=None,
+            expires_at=expires_at,
+        )
+
+    async def live_grant(self, grant_id: str) -> Grant:
+        grant = await self._store.get_grant(grant_id)
+        if grant is None or grant.revoked:
+            raise GrantRevoked("the authorization was revoked")
+        return grant
+
+    async def upstream_token(self, grant_id: str) -> str:
+        """A usable upstream access token for the grant, refreshed first if near expiry."""
+        grant = await self.live_grant(grant_id)
+        if self._fresh(grant):
+            return self._cipher.decrypt(grant.upstream_access_enc)
+        if grant.upstream_refresh_enc is None:
+            return self._until_expiry(grant)
+        lock = self._locks.get(grant_id)
+        if lock is None:
+            lock = self._locks[grant_id] = asyncio.Lock()
+        async with lock:
+            grant = await self.live_grant(grant_id)  # someone may have refreshed meanwhile
+            if self._fresh(grant):
+                return self._cipher.decrypt(grant.upstream_access_enc)
+            return await self._refresh(grant)
+
+    def _fresh(self, grant: Grant) -> bool:
+        return grant.upstream_expires_at - self._margin > self._clock()
+
+    def _until_expiry(self, grant: Grant) -> str:
+        # A token-exchange grant cannot be refreshed: usable until the subject token expires.
+        if grant.upstream_expires_at > self._clock():
+            return self._cipher.decrypt(grant.upstream_access_enc)
+        raise GrantRevoked("the exchanged token has expired; exchange a new one")
+
+    async def _refresh(self, grant: Grant) -> str:
+        assert grant.upstream_refresh_enc is not None
+        try:
+            tokens = await self._upstream.refresh(self._cipher.decrypt(grant.upstream_refresh_enc))
+        except UpstreamRejected as exc:
+            if exc.error == "invalid_grant":
+                logger.info("upstream refused the refresh token of grant %s; revoking it", grant.id)
+                await self._store.revoke_grant(grant.id)
+                raise GrantRevoked("the upstream authorization ended") from exc
+            logger.warning("upstream refresh failed for grant %s: %s", grant.id, exc.error)
+            return self._still_valid_or_unavailable(grant, exc)
+        except UpstreamUnavailable as exc:
+            logger.warning("upstream refresh unavailable for grant %s: %s", grant.id, exc.error)
+            return self._still_valid_or_unavailable(grant, exc)
+        return await self._store_refreshed(grant, tokens)
+
+    def _still_valid_or_unavailable(self, grant: Grant, exc: Exception) -> str:
+        if grant.upstream_expires_at > self._clock():
+            return self._cipher.decrypt(grant.upstream_access_enc)
+        raise UpstreamTemporarilyUnavailable("the identity provider is unavailable") from exc
+
+    async def _store_refreshed(self, grant: Grant, tokens: UpstreamTokens) -> str:
+        stored = await self._store.replace_upstream(
+            grant.id,
+            grant.version,
+            access_enc=self._cipher.encrypt(tokens.access_token),
+            refresh_enc=self._cipher.encrypt(tokens.refresh_token)
+            if tokens.refresh_token
+            else None,
+            expires_at=tokens.expires_at,
+        )
+        if not stored:
+            # Another replica refreshed first (or the grant was revoked): use theirs.
+            current = await self.live_grant(grant.id)
+            return self._cipher.decrypt(current.upstream_access_enc)
+        return tokens.access_token
