@@ -7,9 +7,11 @@ services that log in through it. The provider refuses to exist outside
 
 from __future__ import annotations
 
+import json
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
 from identity.config import LOOPBACK_HOSTS, BatonSettings, SettingsError
 
@@ -95,6 +97,27 @@ class DevIdPSettings(BatonSettings):
     code_ttl: int = Field(60, alias="DEVIDP_CODE_TTL", ge=1)
     session_ttl: int = Field(24 * 3600, alias="DEVIDP_SESSION_TTL", ge=1)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_production_first(cls, data: Any) -> Any:
+        # Runs before the base class's checks so that NODE_ENV=production gets this
+        # message rather than one about the issuer's scheme.
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if isinstance(key, str) and key.lower() == "node_env":
+                    probe = BatonSettings.model_construct(node_env=str(value))
+                    if not probe.is_development:
+                        raise SettingsError(_not_development(str(value)))
+        return data
+
+    @field_validator("users", mode="before")
+    @classmethod
+    def _users_from_json(cls, value: Any) -> Any:
+        # The environment gives JSON text; accept the same text when passed directly.
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else None
+        return value
+
     @model_validator(mode="after")
     def _development_only(self) -> DevIdPSettings:
         ensure_safe_to_run(self)
@@ -122,13 +145,17 @@ class DevIdPSettings(BatonSettings):
         return [*loopback_forms(self.frontend_public_url), *_split_csv(self.logout_urls)]
 
 
+def _not_development(node_env: str) -> str:
+    return (
+        f"the Baton development identity provider refuses to start: "
+        f"NODE_ENV={node_env!r} is not development"
+    )
+
+
 def ensure_safe_to_run(settings: DevIdPSettings) -> None:
     """Raise ``SettingsError`` unless this is development on loopback (or explicitly allowed)."""
     if not settings.is_development:
-        raise SettingsError(
-            f"the Baton development identity provider refuses to start: "
-            f"NODE_ENV={settings.node_env!r} is not development"
-        )
+        raise SettingsError(_not_development(settings.node_env))
     if settings.host not in LOOPBACK_HOSTS and not settings.allow_non_loopback:
         raise SettingsError(
             f"the Baton development identity provider binds only to loopback; "

@@ -108,16 +108,18 @@ class RefreshRecord:
 
 
 class Storage:
+    """The provider's persistent state; ``clock`` (seconds) is a seam for expiry tests."""
+
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
-        self._clock = clock
+        self.clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
 
     def now(self) -> int:
-        return int(self._clock())
+        return int(self.clock())
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

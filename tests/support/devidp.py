@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from identity.devidp.app import create_app
+from identity.devidp.provider import DevIdP
 from identity.devidp.settings import DevIdPSettings
 from tests.support.servers import ServerThread, free_port
 
@@ -39,6 +40,8 @@ class RunningDevIdP:
     """``url + "/"``: the ``iss`` of every token, Auth0 style."""
     settings: DevIdPSettings
     server: ServerThread
+    provider: DevIdP
+    """The provider's internals (storage, users, key), for white-box assertions."""
 
     @property
     def token_url(self) -> str:
@@ -77,10 +80,17 @@ def running_devidp(
     """
     port = port or free_port()
     settings = devidp_settings(data_dir, port, **setting_overrides)
-    server = ServerThread(create_app(settings), port=port).start()
+    app = create_app(settings)
+    server = ServerThread(app, port=port).start()
     try:
         url = f"http://127.0.0.1:{port}"
-        yield RunningDevIdP(url=url, issuer=url + "/", settings=settings, server=server)
+        yield RunningDevIdP(
+            url=url,
+            issuer=url + "/",
+            settings=settings,
+            server=server,
+            provider=app.state.devidp,
+        )
     finally:
         server.stop()
 
