@@ -162,8 +162,15 @@ async def _checked(events: AsyncIterator[ChatEvent], thread_id: str) -> AsyncIte
     """The runner's events, ending with exactly one ``final`` or ``error``."""
     try:
         async for event in events:
-            yield event
+            if isinstance(event, FinalEvent):
+                # The front end, not the runner, is the authority on thread ids.
+                yield event.model_copy(update={"thread_id": thread_id})
+            else:
+                yield event
             if isinstance(event, FinalEvent | ErrorEvent):
+                # Let the runner finish on its own (its cleanup after the last event).
+                async for _ in events:
+                    pass
                 return
     except Exception:
         log.exception("chat run failed on thread %s", thread_id)
@@ -183,8 +190,6 @@ async def _sse(
         return
     try:
         async for event in _checked(events, record.id):
-            if isinstance(event, FinalEvent):
-                event = event.model_copy(update={"thread_id": record.id})
             yield {"event": event.type, "data": event.model_dump_json()}
     finally:
         await run.close()

@@ -74,16 +74,18 @@ class ScriptedRunner:
         self.started.set()
         history = self.histories.setdefault(thread_id, [])
         history.append({"role": "user", "content": message})
+        finished = False
         try:
             for index, event in enumerate(self.script):
+                if isinstance(event, FinalEvent):
+                    history.append({"role": "assistant", "content": event.answer})
                 yield event
                 if self.hold and index == 0:
                     await asyncio.Event().wait()  # until cancelled
-                if isinstance(event, FinalEvent):
-                    history.append({"role": "assistant", "content": event.answer})
-        except (asyncio.CancelledError, GeneratorExit):
-            self.cancelled.set()
-            raise
+            finished = True
+        finally:
+            if not finished:
+                self.cancelled.set()
 
     async def history(self, thread_id: str) -> list[dict[str, Any]]:
         return list(self.histories.get(thread_id, []))
