@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from identity.verify import TokenVerifier
 from todos_api.handlers import install_error_handlers
+from todos_api.limits import BodyLimitMiddleware
 from todos_api.models import TodoCreate
 from todos_api.routes import billing_router, health_router, me_router, todos_router
 from todos_api.settings import TodosApiSettings
@@ -44,9 +45,9 @@ def create_app(settings: TodosApiSettings | None = None) -> FastAPI:
         summary="Each user's todos and billing, guarded by RFC 6750 bearer tokens.",
         version="1.0.0",
         lifespan=lifespan,
-        max_body_size=MAX_BODY_BYTES,
     )
     app.state.settings = settings
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     install_error_handlers(app, retry_after=settings.retry_after_seconds)
     for router in (health_router, me_router, todos_router, billing_router):
         app.include_router(router, prefix="/api")

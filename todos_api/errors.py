@@ -3,7 +3,8 @@
     ApiError
     ├── MissingToken         no bearer token (401, challenge without an error code)
     ├── InsufficientScope    valid token lacking a permission (403 insufficient_scope)
-    └── TodoNotFound         unknown id or another user's todo (404, same answer for both)
+    ├── TodoNotFound         unknown id or another user's todo (404, same answer for both)
+    └── BodyTooLarge         request body over the limit (413)
 
 Also handled there: ``identity.errors.TokenError`` (401 invalid_token),
 ``identity.errors.IssuerUnavailable`` and ``todos_api.store.StoreUnavailable``
@@ -33,4 +34,8 @@ class TodoNotFound(ApiError):
     """No todo with this id belongs to the caller (whether or not it exists)."""
 
 
-__all__ = ["ApiError", "InsufficientScope", "MissingToken", "TodoNotFound"]
+class BodyTooLarge(ApiError):
+    """The request body exceeds the API's size limit."""
+
+
+__all__ = ["ApiError", "BodyTooLarge", "InsufficientScope", "MissingToken", "TodoNotFound"]

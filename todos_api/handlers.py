@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from identity.errors import IssuerUnavailable, TokenError
-from todos_api.errors import InsufficientScope, MissingToken, TodoNotFound
+from todos_api.errors import BodyTooLarge, InsufficientScope, MissingToken, TodoNotFound
 from todos_api.models import ErrorBody, FieldError
 from todos_api.store import StoreUnavailable
 
@@ -114,6 +114,14 @@ def _unavailable(retry_after: int, what: str) -> Any:
     return handler
 
 
+def too_large_response() -> JSONResponse:
+    return error_response(413, "request_too_large", "The request body is too large.")
+
+
+async def _too_large(_: Request, __: Exception) -> JSONResponse:
+    return too_large_response()
+
+
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     # Only location, message and type: echoing the input back could reflect a huge or
@@ -147,6 +155,7 @@ def install_error_handlers(app: FastAPI, *, retry_after: int) -> None:
     app.add_exception_handler(TokenError, _invalid_token)
     app.add_exception_handler(InsufficientScope, _insufficient_scope)
     app.add_exception_handler(TodoNotFound, _not_found)
+    app.add_exception_handler(BodyTooLarge, _too_large)
     app.add_exception_handler(IssuerUnavailable, _unavailable(retry_after, "token issuer"))
     app.add_exception_handler(StoreUnavailable, _unavailable(retry_after, "database"))
     app.add_exception_handler(RequestValidationError, _validation)
@@ -154,4 +163,10 @@ def install_error_handlers(app: FastAPI, *, retry_after: int) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
-__all__ = ["REALM", "bearer_challenge", "error_response", "install_error_handlers"]
+__all__ = [
+    "REALM",
+    "bearer_challenge",
+    "error_response",
+    "install_error_handlers",
+    "too_large_response",
+]

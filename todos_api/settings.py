@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
 
 from identity.config import BatonSettings, SettingsError
 
@@ -19,12 +20,22 @@ class TodosApiSettings(BatonSettings):
     ``postgresql://`` URL selects the PostgreSQL store (the scale-out tier).
     """
 
+    # Merged into BatonSettings' config: a refused DATABASE_URL may carry a password,
+    # so validation errors must not repeat the input.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
+
     host: str = Field("127.0.0.1", alias="TODOS_API_HOST", description="Interface to bind.")
     port: int = Field(8789, alias="TODOS_API_PORT", ge=0, le=65535, description="Port to bind.")
     database_url: SecretStr = Field(
         SecretStr(""),
         alias="DATABASE_URL",
         description="Empty for the embedded SQLite file, or a postgresql:// URL.",
+    )
+    database_pool_timeout: float = Field(
+        5.0,
+        alias="DATABASE_POOL_TIMEOUT",
+        gt=0,
+        description="Seconds a request waits for a PostgreSQL connection before answering 503.",
     )
     retry_after_seconds: int = Field(
         5,

@@ -12,8 +12,9 @@ from tests.todos_api.issuer import LocalIssuer, running_local_issuer
 from tests.todos_api.postgres import postgres_schema_url
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def local_issuer() -> Iterator[LocalIssuer]:
+    """One issuer for the session: it is stateless, and its RSA key is slow to make."""
     with running_local_issuer() as issuer:
         yield issuer
 

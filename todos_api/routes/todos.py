@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
@@ -76,11 +76,17 @@ async def create_todo(
 @router.post(
     "/{todo_id}/complete",
     response_model=Todo,
-    responses={**SCOPED, **errors(404)},
+    # 422 only documents the error shape: a path segment is always a valid string.
+    responses={**SCOPED, **errors(404, 422)},
 )
-async def complete_todo(todo_id: str, token: WriteTodos, store: Store) -> Todo:
-    # Ids are UUIDs; anything longer cannot exist, so skip the query but answer alike.
-    if len(todo_id) > MAX_ID_LENGTH:
+async def complete_todo(
+    todo_id: Annotated[str, Path(description="The todo's id, as returned on creation.")],
+    token: WriteTodos,
+    store: Store,
+) -> Todo:
+    # Ids are UUIDs: anything long or not printable ASCII cannot exist, so skip the
+    # query (PostgreSQL would even refuse a NUL) but answer exactly as for a miss.
+    if len(todo_id) > MAX_ID_LENGTH or not (todo_id.isascii() and todo_id.isprintable()):
         raise TodoNotFound()
     record = await store.complete_todo(token.subject, todo_id)
     if record is None:

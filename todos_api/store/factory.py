@@ -15,7 +15,10 @@ async def open_store(settings: TodosApiSettings) -> AsyncIterator[TodoStore]:
     if settings.uses_postgres:
         from todos_api.store.postgres import PostgresTodoStore
 
-        async with PostgresTodoStore.open(settings.database_url.get_secret_value()) as pg:
+        async with PostgresTodoStore.open(
+            settings.database_url.get_secret_value(),
+            wait_seconds=settings.database_pool_timeout,
+        ) as pg:
             yield pg
     else:
         from todos_api.store.sqlite import SqliteTodoStore

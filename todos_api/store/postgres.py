@@ -106,7 +106,9 @@ class PostgresTodoStore:
                 if not self._schema_ready:
                     await self._ensure_schema(conn)
                 yield conn
-        except psycopg.Error as exc:
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            # Connection-level failures are transient (503); any other psycopg error
+            # is a bug in this module and must surface as one.
             raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}") from exc
 
     async def _ensure_schema(self, conn: psycopg.AsyncConnection[Any]) -> None:
