@@ -73,7 +73,7 @@ def test_json_form_returns_the_same_answer(frontend: RunningFrontend, idp: Runni
     body = answer.json()
     assert body["answer"] == "Added “buy milk”."
     assert body["thread_id"] == answer.headers["x-thread-id"]
-    assert [e["type"] for e in body["events"]][0] == "plan"
+    assert next(e["type"] for e in body["events"]) == "plan"
     assert body["events"][-1] == {
         "type": "final",
         "thread_id": body["thread_id"],
@@ -168,17 +168,19 @@ def test_a_client_that_disconnects_cancels_its_run(
     frontend: RunningFrontend, idp: RunningDevIdP, runner: ScriptedRunner
 ) -> None:
     runner.hold = True
-    with httpx.Client(timeout=20) as client:
-        with client.stream(
+    with (
+        httpx.Client(timeout=20) as client,
+        client.stream(
             "POST",
             frontend.url + "/api/chat",
             json={"message": "long"},
             headers=bearer(idp, "alice"),
-        ) as response:
-            assert response.status_code == 200
-            chunks = response.iter_text()  # held: a dropped iterator closes the connection
-            assert "event: plan" in next(chunks)
-            assert not runner.cancelled.is_set()
+        ) as response,
+    ):
+        assert response.status_code == 200
+        chunks = response.iter_text()  # held: a dropped iterator closes the connection
+        assert "event: plan" in next(chunks)
+        assert not runner.cancelled.is_set()
         # leaving the block closes the connection mid-stream
 
     assert runner.cancelled.wait(timeout=10), "the run was not cancelled after the disconnect"
