@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from tests.mcp_server.clients import mcp_session, tool_names
+from tests.mcp_server.clients import Transport, mcp_session, tool_names
 from tests.mcp_server.conftest import Stack
 from tests.mcp_server.oauth_client import BrowserUser, MemoryTokenStorage, oauth_provider
 
@@ -17,14 +17,14 @@ ALL_TOOLS = {"whoami", "list-todos", "create-todo", "complete-todo", "list-billi
 
 @pytest.mark.parametrize("transport", ["http", "sse"])
 async def test_the_sdk_client_discovers_registers_gets_consent_logs_in_and_calls_tools(
-    stack: Stack, transport: str
+    stack: Stack, transport: Transport
 ) -> None:
     user = BrowserUser("alice")
     storage = MemoryTokenStorage()
     endpoint = stack.mcp.url + ("/mcp" if transport == "http" else "/sse")
     auth = oauth_provider(endpoint, user, storage)
 
-    async with mcp_session(stack.mcp.url, transport, auth=auth) as session:  # type: ignore[arg-type]
+    async with mcp_session(stack.mcp.url, transport, auth=auth) as session:
         names = await tool_names(session)
         whoami = await session.call_tool("whoami", {})
         created = await session.call_tool("create-todo", {"title": "water the plants"})
@@ -45,14 +45,14 @@ async def test_the_sdk_client_discovers_registers_gets_consent_logs_in_and_calls
 
 @pytest.mark.parametrize("transport", ["http", "sse"])
 async def test_the_sdk_client_refreshes_an_expired_token_without_asking_the_user_again(
-    stack: Stack, transport: str
+    stack: Stack, transport: Transport
 ) -> None:
     user = BrowserUser("alice")
     storage = MemoryTokenStorage()
     endpoint = stack.mcp.url + ("/mcp" if transport == "http" else "/sse")
     async with mcp_session(
         stack.mcp.url, transport, auth=oauth_provider(endpoint, user, storage)
-    ) as session:  # type: ignore[arg-type]
+    ) as session:
         await session.list_tools()
     assert storage.tokens is not None
     first = storage.tokens
@@ -61,7 +61,7 @@ async def test_the_sdk_client_refreshes_an_expired_token_without_asking_the_user
     again = oauth_provider(endpoint, user, storage)
     await again._initialize()
     again.context.token_expiry_time = time.time() - 1
-    async with mcp_session(stack.mcp.url, transport, auth=again) as session:  # type: ignore[arg-type]
+    async with mcp_session(stack.mcp.url, transport, auth=again) as session:
         listed = await session.call_tool("list-todos", {})
 
     assert not listed.isError

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.mcp_server.clients import mcp_session, tool_names
+from tests.mcp_server.clients import Transport, mcp_session, tool_names
 from tests.mcp_server.conftest import Stack
 from tests.support.devidp import password_token
 from tests.support.mcp import ACCESS_TOKEN_TYPE, exchange_request, exchange_token
@@ -16,12 +16,12 @@ ALL_TOOLS = {"whoami", "list-todos", "create-todo", "complete-todo", "list-billi
 
 @pytest.mark.parametrize("transport", ["http", "sse"])
 async def test_an_exchanged_token_for_alice_lists_and_calls_her_tools(
-    stack: Stack, transport: str
+    stack: Stack, transport: Transport
 ) -> None:
     subject = password_token(stack.idp.url, "alice")["access_token"]
     token = exchange_token(stack.mcp.url, subject)
 
-    async with mcp_session(stack.mcp.url, transport, token=token) as session:  # type: ignore[arg-type]
+    async with mcp_session(stack.mcp.url, transport, token=token) as session:
         assert await tool_names(session) == ALL_TOOLS
         whoami = await session.call_tool("whoami", {})
         created = await session.call_tool("create-todo", {"title": "buy milk"})
