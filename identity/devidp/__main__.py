@@ -16,13 +16,13 @@ from identity.devidp.settings import DevIdPSettings
 def main() -> int:
     try:
         settings = DevIdPSettings()
+        logging.basicConfig(
+            level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+        )
         app = create_app(settings)
     except (ValidationError, SettingsError) as exc:
         print(f"devidp: refusing to start: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
     return 0
 

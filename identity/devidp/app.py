@@ -43,6 +43,11 @@ def create_app(settings: DevIdPSettings | None = None) -> Starlette:
     """Build the provider; refuses outside ``NODE_ENV=development`` (``SettingsError``)."""
     settings = settings or DevIdPSettings()
     idp = DevIdP.from_settings(settings)
+    # authlib logs issued tokens at DEBUG ("Issue token ..."); never let them reach a
+    # log, whatever level the root logger is given later.
+    authlib_log = logging.getLogger("authlib")
+    if authlib_log.level < logging.INFO:
+        authlib_log.setLevel(logging.INFO)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

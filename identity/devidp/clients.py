@@ -17,7 +17,7 @@ class Client(ClientMixin):
     """A registered application; ``secret is None`` marks a public client (auth method ``none``)."""
 
     client_id: str
-    secret: str | None
+    secret: str | None = field(repr=False)
     redirect_uris: tuple[str, ...]
     grant_types: frozenset[str]
     name: str = ""
