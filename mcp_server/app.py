@@ -6,7 +6,7 @@ and Protocol-typed collaborators, which tests may replace through ``Overrides``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -53,6 +53,8 @@ class Overrides:
     store: GrantStore | None = None
     upstream: UpstreamClient | None = None
     todos: TodosClient | None = None
+    # Wraps whichever upstream client is used (e.g. to count or sabotage refreshes).
+    wrap_upstream: Callable[[UpstreamClient], UpstreamClient] | None = None
 
 
 def host_names(public_url: str, extra: list[str]) -> list[str]:
@@ -97,6 +99,9 @@ def create_app(
         discovery=discovery,
         jwks=JWKSCache(discovery),
     )
+    real_upstream = upstream
+    if overrides.wrap_upstream is not None:
+        upstream = overrides.wrap_upstream(upstream)
     todos = overrides.todos or HttpTodosClient(settings.api_base_url, http)
 
     registry = ClientRegistry(
@@ -171,8 +176,8 @@ def create_app(
                 yield
         finally:
             await store.close()
-            if isinstance(upstream, OidcUpstream):
-                await upstream.aclose()
+            if isinstance(real_upstream, OidcUpstream):
+                await real_upstream.aclose()
             await http.aclose()
 
     app = Starlette(

@@ -11,6 +11,7 @@ subject token and comes without a refresh token: the caller exchanges again.
 from __future__ import annotations
 
 import logging
+import time
 
 from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, Response
@@ -74,6 +75,9 @@ class TokenExchangeHandler:
                 status=503,
                 headers={"Retry-After": RETRY_AFTER},
             )
+        if subject.expires_at <= time.time():
+            # The verifier allows clock-skew leeway; issuing needs remaining lifetime.
+            return oauth_error("invalid_request", "the subject token has expired")
         if subject.authorized_party not in self._trusted:
             return oauth_error(
                 "invalid_request", "the subject token was not issued to a trusted application"

@@ -69,6 +69,7 @@ class GrantAccess:
         self._margin = refresh_margin
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._queued: dict[str, int] = {}
 
     async def create(
         self,
@@ -151,11 +152,24 @@ class GrantAccess:
         lock = self._locks.get(grant_id)
         if lock is None:
             lock = self._locks[grant_id] = asyncio.Lock()
-        async with lock:
+        self._queued[grant_id] = self._queued.get(grant_id, 0) + 1
+        try:
+            await lock.acquire()
+        finally:
+            self._queued[grant_id] -= 1
+            if not self._queued[grant_id]:
+                del self._queued[grant_id]
+        try:
             grant = await self.live_grant(grant_id)  # someone may have refreshed meanwhile
             if self._fresh(grant):
                 return self._cipher.decrypt(grant.upstream_access_enc)
             return await self._refresh(grant)
+        finally:
+            lock.release()
+
+    def queued(self, grant_id: str) -> int:
+        """How many callers are queued behind the one refreshing this grant right now."""
+        return self._queued.get(grant_id, 0)
 
     def _fresh(self, grant: Grant) -> bool:
         return grant.upstream_expires_at - self._margin > self._clock()
