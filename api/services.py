@@ -52,7 +52,11 @@ async def _graph_runner(graph_settings: GraphSettings | None) -> AsyncIterator[C
 
     settings = graph_settings or GraphSettings()
     async with open_checkpointer(settings) as checkpointer:
-        yield GraphRunner(settings, checkpointer=checkpointer, vault=default_vault())
+        runner = GraphRunner(settings, checkpointer=checkpointer, vault=default_vault())
+        try:
+            yield runner
+        finally:
+            await runner.aclose()
 
 
 @contextlib.asynccontextmanager
