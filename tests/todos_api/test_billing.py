@@ -7,7 +7,6 @@ from collections.abc import Callable
 import httpx
 
 from tests.support.todos import RunningTodosApi
-from tests.todos_api.issuer import LocalIssuer
 from todos_api.store.seed import seed_billing
 
 
@@ -47,11 +46,10 @@ def test_alice_sees_the_billing_derived_from_her_subject_every_time(
 
 
 def test_each_user_gets_their_own_billing(
-    api_on_each_store: RunningTodosApi, local_issuer: LocalIssuer
+    api_on_each_store: RunningTodosApi, token_for: Callable[[str], str]
 ) -> None:
-    scope = ("read:billing",)
-    dave = _billing(api_on_each_store, local_issuer.mint("dave", permissions=scope)).json()
-    erin = _billing(api_on_each_store, local_issuer.mint("erin", permissions=scope)).json()
+    dave = _billing(api_on_each_store, token_for("dave")).json()
+    erin = _billing(api_on_each_store, token_for("erin")).json()
     assert dave == _expected("auth0|dave")
     assert erin == _expected("auth0|erin")
     assert {i["id"] for i in dave["invoices"]}.isdisjoint(i["id"] for i in erin["invoices"])

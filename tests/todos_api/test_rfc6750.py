@@ -1,7 +1,8 @@
 """Bearer-token errors per RFC 6750: right status, challenge and body, and nothing more.
 
-Forged tokens come from the local issuer, which the API trusts, so each one reaches
-the real verifier with a key it accepts and fails for the intended reason alone.
+Real tokens come from the dev identity provider. Tokens it would never issue
+(expired, signed with another key) come from the local issuer, presented to an API
+that trusts it, so each reaches the real verifier and fails for that reason alone.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import httpx
 import pytest
 from joserfc.jwk import RSAKey
 
+from tests.support.devidp import RunningDevIdP, password_token
 from tests.support.servers import free_port
 from tests.support.todos import RunningTodosApi, running_todos_api
 from tests.todos_api.issuer import LocalIssuer, tamper
+from tests.todos_api.users import OTHER_AUDIENCE
 
 INVALID_CHALLENGE = (
     'Bearer realm="todos-api", error="invalid_token", '
@@ -50,11 +53,41 @@ def test_another_authentication_scheme_counts_as_no_bearer_token(api: RunningTod
     assert response.headers["www-authenticate"] == 'Bearer realm="todos-api"'
 
 
+def _assert_invalid_token(response: httpx.Response, token: str) -> None:
+    assert response.status_code == 401
+    # Identical for every kind, so an attacker learns nothing about which check failed.
+    assert response.headers["www-authenticate"] == INVALID_CHALLENGE
+    assert response.json() == INVALID_BODY
+    if token:
+        assert token not in response.text
+
+
+def _real_bad_tokens(idp: RunningDevIdP) -> dict[str, str]:
+    good = password_token(idp.url, "alice")["access_token"]
+    return {
+        "tampered": tamper(good, sub="auth0|bob"),
+        "scope widened by tampering": tamper(good, scope="read:billing", permissions=[]),
+        "for another audience": password_token(idp.url, "alice", audience=OTHER_AUDIENCE)[
+            "access_token"
+        ],
+        "an ID token": password_token(idp.url, "alice")["id_token"],
+    }
+
+
+@pytest.mark.parametrize(
+    "kind", ["tampered", "scope widened by tampering", "for another audience", "an ID token"]
+)
+def test_a_real_token_that_was_altered_or_meant_for_another_api_gets_401(
+    api: RunningTodosApi, devidp: RunningDevIdP, kind: str
+) -> None:
+    token = _real_bad_tokens(devidp)[kind]
+    _assert_invalid_token(_get(api, "/api/todos", f"Bearer {token}"), token)
+
+
 def _forgeries(issuer: LocalIssuer) -> dict[str, str]:
     stranger = RSAKey.generate_key(2048, parameters={"kid": "local-1"}, private=True)
     good = issuer.mint("alice")
     return {
-        "tampered": tamper(good, sub="auth0|bob"),
         "expired": issuer.mint("alice", expires_in=-3600),
         "other audience": issuer.mint("alice", audience="urn:someone-elses-api"),
         "signed by a stranger's key": issuer.mint("alice", key=stranger),
@@ -66,7 +99,6 @@ def _forgeries(issuer: LocalIssuer) -> dict[str, str]:
 
 
 FORGERY_NAMES = [
-    "tampered",
     "expired",
     "other audience",
     "signed by a stranger's key",
@@ -78,21 +110,23 @@ FORGERY_NAMES = [
 
 
 @pytest.mark.parametrize("kind", FORGERY_NAMES)
-def test_a_bad_token_gets_401_invalid_token_without_saying_why(
-    api: RunningTodosApi, local_issuer: LocalIssuer, kind: str
+def test_a_forged_expired_or_malformed_token_gets_the_same_401(
+    api_trusting_local_issuer: RunningTodosApi, local_issuer: LocalIssuer, kind: str
 ) -> None:
     token = _forgeries(local_issuer)[kind]
     # rstrip: an empty token is sent as a bare "Bearer" (httpx refuses trailing spaces).
-    response = _get(api, "/api/todos", f"Bearer {token}".rstrip())
-    assert response.status_code == 401
-    # Identical for every kind, so an attacker learns nothing about which check failed.
-    assert response.headers["www-authenticate"] == INVALID_CHALLENGE
-    assert response.json() == INVALID_BODY
-    if token:
-        assert token not in response.text
+    response = _get(api_trusting_local_issuer, "/api/todos", f"Bearer {token}".rstrip())
+    _assert_invalid_token(response, token)
 
 
-def test_a_good_token_from_the_same_issuer_is_accepted(
+def test_a_token_from_an_issuer_the_api_does_not_trust_gets_401(
+    api: RunningTodosApi, local_issuer: LocalIssuer
+) -> None:
+    token = local_issuer.mint("alice")
+    _assert_invalid_token(_get(api, "/api/todos", f"Bearer {token}"), token)
+
+
+def test_a_real_token_from_the_trusted_provider_is_accepted(
     api: RunningTodosApi, token_for: Callable[[str], str]
 ) -> None:
     assert _get(api, "/api/todos", f"Bearer {token_for('alice')}").status_code == 200
@@ -114,13 +148,26 @@ def test_bob_is_refused_billing_with_insufficient_scope(
     }
 
 
-def test_me_reports_subject_scopes_and_the_profile_claims_the_token_carries(
-    api: RunningTodosApi, local_issuer: LocalIssuer
+def test_me_reports_the_subject_permissions_and_client_of_a_real_token(
+    api: RunningTodosApi, token_for: Callable[[str], str]
 ) -> None:
+    response = _get(api, "/api/me", f"Bearer {token_for('bob')}")
+    assert response.status_code == 200
+    me = response.json()
+    assert me["sub"] == "auth0|bob"
+    assert "read:todos" in me["scopes"]
+    assert not {"write:todos", "read:billing"} & set(me["scopes"])
+    assert me["client_id"] == "baton-cli"
+
+
+def test_me_reports_the_profile_claims_a_token_carries(
+    api_trusting_local_issuer: RunningTodosApi, local_issuer: LocalIssuer
+) -> None:
+    # Auth0 puts profile claims into access tokens only through an Action; forge one.
     token = local_issuer.mint(
         "alice", name="Alice Liddell", email="alice@example.com", email_verified=True
     )
-    response = _get(api, "/api/me", f"Bearer {token}")
+    response = _get(api_trusting_local_issuer, "/api/me", f"Bearer {token}")
     assert response.status_code == 200
     assert response.json() == {
         "sub": "auth0|alice",
@@ -134,8 +181,10 @@ def test_me_reports_subject_scopes_and_the_profile_claims_the_token_carries(
     }
 
 
-def test_me_needs_no_particular_permission(api: RunningTodosApi, local_issuer: LocalIssuer) -> None:
-    response = _get(api, "/api/me", f"Bearer {local_issuer.mint('nobody', permissions=())}")
+def test_me_needs_no_particular_permission(
+    api: RunningTodosApi, token_for: Callable[[str], str]
+) -> None:
+    response = _get(api, "/api/me", f"Bearer {token_for('nobody')}")
     assert response.status_code == 200
     assert response.json()["sub"] == "auth0|nobody"
 

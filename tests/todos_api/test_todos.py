@@ -30,10 +30,11 @@ def bob(
 
 
 @pytest.fixture
-def carol(api_on_each_store: RunningTodosApi, local_issuer) -> Iterator[UserClient]:
+def carol(
+    api_on_each_store: RunningTodosApi, token_for: Callable[[str], str]
+) -> Iterator[UserClient]:
     """A second user with write access, to show isolation between two writers."""
-    token = local_issuer.mint("carol", permissions=("read:todos", "write:todos"))
-    client = UserClient(api_on_each_store.url, token)
+    client = UserClient(api_on_each_store.url, token_for("carol"))
     yield client
     client.close()
 
