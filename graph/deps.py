@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import ToolMessage
+from langchain_core.messages.tool import ToolCall
 from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime
 from pydantic import BaseModel
 
-from graph.errors import RunFailure
 from graph.run_identity import RunIdentity
 
 
@@ -23,7 +24,9 @@ class ToolSource(Protocol):
 
     async def tools(self, who: RunIdentity) -> list[BaseTool]: ...
 
-    def failure(self, run_key: str) -> RunFailure | None: ...
+    async def invoke(self, run_key: str, tool: BaseTool, call: ToolCall) -> ToolMessage:
+        """Run one tool call; raises ``RunFailure`` when the run lost access to its tools."""
+        ...
 
     async def close(self, run_key: str) -> None: ...
 

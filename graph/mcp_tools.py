@@ -23,6 +23,8 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
 import httpx
+from langchain_core.messages import ToolMessage
+from langchain_core.messages.tool import ToolCall
 from langchain_core.tools import BaseTool
 from langchain_mcp_adapters.client import MultiServerMCPClient
 from langchain_mcp_adapters.tools import load_mcp_tools
@@ -76,6 +78,8 @@ class ExchangedBearer(httpx.Auth):
 class _Held:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     closing: asyncio.Event = field(default_factory=asyncio.Event)
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the session is gone (closed, or killed by a transport/auth error)."""
     tools: list[BaseTool] = field(default_factory=list)
     auth: ExchangedBearer | None = None
     error: RunFailure | None = None
@@ -120,10 +124,30 @@ class McpToolSessions:
             raise held.error
         return held.tools
 
-    def failure(self, run_key: str) -> RunFailure | None:
-        """Why this run's session stopped working, if its token was refused."""
+    async def invoke(self, run_key: str, tool: BaseTool, call: ToolCall) -> ToolMessage:
+        """Run ``tool`` on ``call``, failing fast if the run's session dies meanwhile.
+
+        A session killed under a pending request (e.g. a 401 after a refused
+        re-exchange) never answers it, so the call races the session's end.
+        """
         held = self._held.get(run_key)
-        return held.auth.failure if held and held.auth else None
+        if held is None:
+            raise ToolServerUnavailable("no open session for this run")
+        pending = asyncio.ensure_future(tool.ainvoke(call))
+        ended = asyncio.ensure_future(held.ended.wait())
+        try:
+            await asyncio.wait({pending, ended}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ended.cancel()
+        if pending.done():
+            message = pending.result()
+            if not isinstance(message, ToolMessage):
+                message = ToolMessage(str(message), tool_call_id=call.get("id") or "")
+            return message
+        pending.cancel()
+        with contextlib.suppress(BaseException):
+            await pending
+        raise (held.auth and held.auth.failure) or ToolServerUnavailable("the session ended")
 
     async def close(self, run_key: str) -> None:
         held = self._held.pop(run_key, None)
@@ -172,6 +196,7 @@ class McpToolSessions:
                 raise
         finally:
             held.ready.set()
+            held.ended.set()
             if self._held.get(who.run_key) is held and held.closing.is_set():
                 self._held.pop(who.run_key, None)
 

@@ -14,6 +14,7 @@ from langgraph.runtime import Runtime
 from graph import prompts
 from graph.context import Context
 from graph.deps import GraphDeps, emit
+from graph.errors import RunFailure
 from graph.events import StepEvent, ToolCallEvent, ToolResultEvent
 from graph.run_identity import identify
 from graph.state import StepResult, ToolCallRecord, WorkerInput
@@ -96,12 +97,10 @@ async def _call_tool(
         message = ToolMessage(f"unknown tool {name!r}", tool_call_id=call_id, status="error")
     else:
         try:
-            message = await tool.ainvoke(call)
+            message = await deps.tools.invoke(run_key, tool, call)
+        except RunFailure:
+            raise  # lost access to the tools: the run cannot go on
         except Exception as exc:
-            # A refused re-exchange kills the session: report that, not the transport error.
-            failure = deps.tools.failure(run_key)
-            if failure is not None:
-                raise failure from None
             message = ToolMessage(
                 f"tool call failed ({type(exc).__name__})", tool_call_id=call_id, status="error"
             )

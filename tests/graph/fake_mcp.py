@@ -37,9 +37,20 @@ class FakeMcpState:
     runs: dict[str, tuple[float, float]] = field(default_factory=dict)
     delay: float = 0.5
     exchange_log: list[dict[str, str]] = field(default_factory=list)
+    every_token: list[str] = field(default_factory=list)
+    """Every Baton token ever issued (to search stored data for)."""
+    revoke_after_calls: int | None = None
+    """Revoke every issued token once this many tool calls have been made."""
+    refuse_subjects_on_revoke: bool = False
+    """With ``revoke_after_calls``: also stop accepting the subject tokens (re-exchange fails)."""
 
-    def revoke_all(self) -> None:
-        self.issued.clear()
+    def record_call(self, name: str) -> None:
+        self.tool_calls.append(name)
+        if self.revoke_after_calls is not None and len(self.tool_calls) >= self.revoke_after_calls:
+            self.revoke_after_calls = None
+            self.issued.clear()
+            if self.refuse_subjects_on_revoke:
+                self.subjects.clear()
 
 
 def build_app(state: FakeMcpState, base_url: Callable[[], str]) -> Callable[..., Awaitable[None]]:
@@ -57,21 +68,23 @@ def build_app(state: FakeMcpState, base_url: Callable[[], str]) -> Callable[...,
 
     @server.tool(name="list-todos", description="List the user's todos.")
     def list_todos(ctx: Context[Any, Any, Any]) -> str:
-        state.tool_calls.append("list-todos")
-        return json.dumps(state.todos.get(user(ctx), []))
+        who = user(ctx)
+        state.record_call("list-todos")
+        return json.dumps(state.todos.get(who, []))
 
     @server.tool(name="create-todo", description="Create a todo for the user.")
     def create_todo(title: str, ctx: Context[Any, Any, Any]) -> str:
-        state.tool_calls.append("create-todo")
         items = state.todos.setdefault(user(ctx), [])
+        state.record_call("create-todo")
         item = {"id": len(items) + 1, "title": title, "completed": False}
         items.append(item)
         return json.dumps(item)
 
     @server.tool(name="list-billing", description="Show the user's billing.")
     def list_billing(ctx: Context[Any, Any, Any]) -> str:
-        state.tool_calls.append("list-billing")
-        return json.dumps(state.billing.get(user(ctx), {}))
+        who = user(ctx)
+        state.record_call("list-billing")
+        return json.dumps(state.billing.get(who, {}))
 
     for name in ("slow-a", "slow-b"):
 
@@ -127,6 +140,7 @@ async def _exchange(state: FakeMcpState, body: bytes, send: Send) -> None:
     state.exchanges += 1
     token = "baton_" + secrets.token_urlsafe(16)
     state.issued[token] = subject
+    state.every_token.append(token)
     await _json(
         send,
         200,
