@@ -1,7 +1,9 @@
 """``/revoke`` (RFC 7009): the SDK's ``RevocationHandler`` behind Baton's client authentication.
 
 The SDK answers a failed client authentication with ``unauthorized_client``;
-RFC 7009 2.2.1 defers to RFC 6749 5.2, which says ``invalid_client`` (401).
+RFC 7009 2.2.1 defers to RFC 6749 5.2, which says ``invalid_client`` (401). Its request model also demands
+a ``client_secret`` field even from public clients, so an absent one is supplied
+empty (Baton's authenticator reads an empty secret as none).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from mcp.server.auth.handlers.revoke import RevocationHandler
 from mcp.server.auth.middleware.client_auth import AuthenticationError
 from mcp.server.auth.provider import OAuthAuthorizationServerProvider
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -32,4 +35,7 @@ class RevokeEndpoint:
             await self._authenticator.authenticate_request(request)
         except AuthenticationError as exc:
             return oauth_error("invalid_client", exc.message, status=401)
+        form = await request.form()
+        if "client_secret" not in form:
+            request._form = FormData([*form.multi_items(), ("client_secret", "")])
         return await self._sdk.handle(request)
