@@ -24,6 +24,7 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = LauncherSettings()
     services = settings.services()
     supervisor = Supervisor(env=dict(os.environ, PYTHONUNBUFFERED="1"))
