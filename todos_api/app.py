@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from identity.verify import TokenVerifier
 from todos_api.handlers import install_error_handlers
+from todos_api.headers import DefaultHeadersMiddleware
 from todos_api.limits import BodyLimitMiddleware
 from todos_api.models import TodoCreate
 from todos_api.routes import billing_router, health_router, me_router, todos_router
@@ -48,6 +49,8 @@ def create_app(settings: TodosApiSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    # Added last, so outermost: it also covers the body limit's own 413.
+    app.add_middleware(DefaultHeadersMiddleware)
     install_error_handlers(app, retry_after=settings.retry_after_seconds)
     for router in (health_router, me_router, todos_router, billing_router):
         app.include_router(router, prefix="/api")

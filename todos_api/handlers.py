@@ -41,12 +41,8 @@ def error_response(
     errors: list[FieldError] | None = None,
 ) -> JSONResponse:
     body = ErrorBody(error=error, error_description=description, errors=errors)
-    return JSONResponse(
-        body.model_dump(exclude_none=True),
-        status_code=status,
-        # Errors describe this request only; intermediaries must not reuse them.
-        headers={"Cache-Control": "no-store", **(headers or {})},
-    )
+    # Cache-Control: no-store is added to every response by headers.DefaultHeadersMiddleware.
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
 def _quoted(value: str) -> str:

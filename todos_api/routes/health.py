@@ -21,8 +21,4 @@ async def health(store: Store) -> JSONResponse:
     body = Health(
         status="ok" if reachable else "degraded", store="ok" if reachable else "unreachable"
     )
-    return JSONResponse(
-        body.model_dump(),
-        status_code=200 if reachable else 503,
-        headers={"Cache-Control": "no-store"},
-    )
+    return JSONResponse(body.model_dump(), status_code=200 if reachable else 503)
