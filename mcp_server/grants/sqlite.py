@@ -249,18 +249,13 @@ class SqliteGrantStore:
         return changed == 1
 
     async def revoke_grant(self, grant_id: str) -> None:
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
-            await self.db.execute("UPDATE grants SET revoked = 1 WHERE id = ?", (grant_id,))
-            await self.db.execute("UPDATE tokens SET revoked = 1 WHERE grant_id = ?", (grant_id,))
-            await self.db.execute(
-                "UPDATE codes SET used = 1 WHERE grant_id = ?",
-                (grant_id,),
-            )
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
-        await self.db.execute("COMMIT")
+        # The grant first: every token lookup checks it, so the family is dead from this
+        # statement on; marking the rows too keeps the tables honest. Separate autocommit
+        # statements, since a transaction on the shared connection could swallow other
+        # coroutines' statements.
+        await self._update("UPDATE grants SET revoked = 1 WHERE id = ?", grant_id)
+        await self._update("UPDATE tokens SET revoked = 1 WHERE grant_id = ?", grant_id)
+        await self._update("UPDATE codes SET used = 1 WHERE grant_id = ?", grant_id)
 
     # Baton's tokens
     async def save_tokens(self, *tokens: TokenRecord) -> None:
