@@ -1,0 +1,163 @@
+"""Every path of the mission, together, against the stack as `make run` starts it.
+
+The tests run in file order and carry state through ``world``: what Alice does over MCP
+must show up in her chat, Bob must see none of it, and a restart must lose nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from tests.api.support import csrf_of, login, parse_sse
+from tests.e2e.conftest import World
+from tests.mcp_server.clients import mcp_session, tool_names
+from tests.mcp_server.oauth_client import BrowserUser, MemoryTokenStorage, oauth_provider
+from tests.support.devidp import password_token
+
+TODO = "water the plants"
+
+
+def _chat(world: World, user: str, message: str, thread_id: str | None = None) -> dict[str, object]:
+    http = world.browsers[user]
+    body: dict[str, object] = {"message": message}
+    if thread_id:
+        body["thread_id"] = thread_id
+    response = http.post(
+        world.urls.frontend + "/api/chat",
+        json=body,
+        headers={"Accept": "application/json", "X-CSRF-Token": csrf_of(http, world.urls.frontend)},
+        timeout=120,
+    )
+    assert response.status_code == 200, response.text
+    answer: dict[str, object] = response.json()
+    return answer
+
+
+async def test_a_third_party_mcp_client_signs_in_as_alice_through_consent_and_creates_a_todo(
+    world: World,
+) -> None:
+    user, storage = BrowserUser("alice"), MemoryTokenStorage()
+    auth = oauth_provider(world.urls.mcp + "/mcp", user, storage, client_name="e2e-client")
+    async with mcp_session(world.urls.mcp, "http", auth=auth) as session:
+        names = await tool_names(session)
+        created = await session.call_tool("create-todo", {"title": TODO})
+    assert "list-billing" in names
+    assert not created.isError
+    assert any(p.url.path == "/consent" for p in user.browser.pages), "no consent page shown"
+    world.mcp_storage["alice"] = storage
+
+
+def test_alice_sees_the_todo_made_over_mcp_in_the_front_end_chat(world: World) -> None:
+    http = httpx.Client(timeout=30)
+    world.browsers["alice"] = http
+    landing = login(http, world.urls.frontend, "alice")
+    assert landing.status_code == 200
+
+    response = http.post(
+        world.urls.frontend + "/api/chat",
+        json={"message": "show my todos"},
+        headers={"Accept": "text/event-stream", "X-CSRF-Token": csrf_of(http, world.urls.frontend)},
+        timeout=120,
+    )
+    assert response.status_code == 200, response.text
+    events = parse_sse(response.text)
+    kinds = [name for name, _ in events]
+    assert kinds.index("plan") < kinds.index("tool_call") < kinds.index("final")
+    final = json.loads(events[-1][1])
+    assert TODO in final["answer"]
+    world.threads["alice"] = final["thread_id"]
+
+
+def test_bob_gets_no_billing_and_none_of_alices_data_over_mcp(world: World) -> None:
+    async def run() -> None:
+        user, storage = BrowserUser("bob"), MemoryTokenStorage()
+        auth = oauth_provider(world.urls.mcp + "/mcp", user, storage)
+        async with mcp_session(world.urls.mcp, "http", auth=auth) as session:
+            names = await tool_names(session)
+            todos = await session.call_tool("list-todos", {})
+        assert names == {"whoami", "list-todos"}
+        assert TODO not in todos.content[0].text  # type: ignore[union-attr]
+        assert storage.tokens is not None
+        refused = httpx.post(
+            world.urls.mcp + "/mcp",
+            headers={
+                "Authorization": f"Bearer {storage.tokens.access_token}",
+                "Accept": "application/json, text/event-stream",
+            },
+            json={
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "tools/call",
+                "params": {"name": "list-billing", "arguments": {}},
+            },
+        )
+        assert refused.status_code == 403
+        assert 'error="insufficient_scope"' in refused.headers["www-authenticate"]
+
+    import asyncio
+
+    asyncio.run(run())
+
+
+def test_bob_gets_a_clear_answer_without_billing_and_none_of_alices_data_in_chat(
+    world: World,
+) -> None:
+    http = httpx.Client(timeout=30)
+    world.browsers["bob"] = http
+    login(http, world.urls.frontend, "bob")
+    answer = _chat(world, "bob", "show my todos and my billing")
+    text = str(answer["answer"])
+    assert TODO not in text
+    assert "billing" in text.lower() and "not available" in text.lower()
+    alice_thread = world.threads["alice"]
+    assert http.get(f"{world.urls.frontend}/api/threads/{alice_thread}").status_code == 404
+    listed = http.get(f"{world.urls.frontend}/api/threads").json()
+    assert alice_thread not in json.dumps(listed)
+
+
+def test_after_a_restart_alices_conversation_refresh_token_and_todos_are_intact(
+    world: World,
+) -> None:
+    storage = world.mcp_storage["alice"]
+    assert storage.tokens is not None and storage.tokens.refresh_token
+    assert storage.client_info is not None
+    thread = world.threads["alice"]
+
+    world.restart()
+
+    # Her front-end session and conversation survive: the thread continues by id.
+    answer = _chat(world, "alice", "show my todos", thread_id=thread)
+    assert answer["thread_id"] == thread
+    assert TODO in str(answer["answer"])
+    history = world.browsers["alice"].get(f"{world.urls.frontend}/api/threads/{thread}").json()
+    assert len([m for m in history["messages"] if m["role"] == "user"]) >= 2
+
+    # Her MCP refresh token still works and the new access token reaches her todos.
+    refreshed = httpx.post(
+        world.urls.mcp + "/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": storage.tokens.refresh_token,
+            "client_id": storage.client_info.client_id,
+        },
+    )
+    assert refreshed.status_code == 200, refreshed.text
+    access = refreshed.json()["access_token"]
+
+    async def list_todos() -> str:
+        async with mcp_session(world.urls.mcp, "http", token=access) as session:
+            result = await session.call_tool("list-todos", {})
+        return str(result.content[0].text)  # type: ignore[union-attr]
+
+    import asyncio
+
+    assert TODO in asyncio.run(list_todos())
+
+    # And the Todos API itself still has it.
+    token = password_token(world.urls.issuer, "alice")["access_token"]
+    todos = httpx.get(
+        world.urls.todos + "/api/todos", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert TODO in json.dumps(todos)
