@@ -68,9 +68,18 @@ def _todo_list(data: Any) -> str:
 
 
 def _render(data: Any) -> str:
-    """Every figure in ``data``, flattened to ``key: value`` text."""
+    """Every figure in ``data``, flattened to ``key: value`` text (``*_cents`` as money)."""
     if isinstance(data, dict):
-        return ", ".join(f"{k.replace('_', ' ')}: {_render(v)}" for k, v in data.items())
+        currency = f" {data['currency']}" if isinstance(data.get("currency"), str) else ""
+        parts = []
+        for key, value in data.items():
+            if key.endswith("_cents") and isinstance(value, int | float):
+                parts.append(
+                    f"{key.removesuffix('_cents').replace('_', ' ')}: {value / 100:.2f}{currency}"
+                )
+            elif key != "currency" or not currency:
+                parts.append(f"{key.replace('_', ' ')}: {_render(value)}")
+        return ", ".join(parts)
     if isinstance(data, list):
         return "; ".join(_render(v) for v in data) or "none"
     return str(data)

@@ -21,9 +21,10 @@ _CREATE = re.compile(
     re.IGNORECASE,
 )
 _COMPLETE = re.compile(
-    r"\b(?:complete|finish|close|mark|check off|tick off)\s+(?:the\s+)?(?:todo|task)?\s*(?:number\s+|no\.?\s*|#)?(?P<id>\d+)",
+    r"\b(?:complete|finish|close|mark|check off|tick off)\s+(?:the\s+)?(?:todo|task)?\s*(?:number\s+|no\.?\s*|#)?(?P<id>[0-9a-f]{8}-[0-9a-f-]{27}|\d+)\b",
     re.IGNORECASE,
 )
+_ID = re.compile(r"#?\b([0-9a-f]{8}-[0-9a-f-]{27}|\d+)\b")
 _LIST = re.compile(r"\b(?:todos|tasks|to-dos|todo list|task list)\b", re.IGNORECASE)
 _BILLING = re.compile(r"\b(?:billing|invoices?|bills?)\b", re.IGNORECASE)
 _WHOAMI = re.compile(r"\b(?:who am i|whoami|my (?:profile|account|identity))\b", re.IGNORECASE)
@@ -77,10 +78,13 @@ def parse_tool_lines(system_prompt: str) -> dict[str, str]:
 
 
 def pick_tool(kind: str, tools: dict[str, str]) -> str | None:
+    """The tool whose name has the capability's words, else whose description does (as words)."""
     words = _CAPABILITIES[kind][0]
+    for name in tools:
+        if all(w in name.lower() for w in words):
+            return name
     for name, description in tools.items():
-        text = f"{name} {description}".lower()
-        if all(w in text for w in words):
+        if all(re.search(rf"\b{w}s?\b", description, re.IGNORECASE) for w in words):
             return name
     return None
 
@@ -122,6 +126,9 @@ def tool_arguments(goal: str, parameters: dict[str, Any]) -> dict[str, Any]:
         if kind in ("integer", "number"):
             if m := re.search(r"\d+", goal):
                 args[name] = int(m.group())
+        elif name == "id" or name.endswith("_id"):
+            if m := _ID.search(goal):
+                args[name] = m.group(1)
         elif m := re.search(r"[\"“](.+?)[\"”]", goal):
             args[name] = m.group(1)
         else:
