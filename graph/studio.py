@@ -69,6 +69,8 @@ def main() -> None:
         sys.exit(str(exc))
     command = studio_command(settings.studio_port)
     print(f"LangGraph server on http://127.0.0.1:{settings.studio_port}", file=sys.stderr)
+    # langgraph.json's auth path is resolved against the working directory.
+    os.chdir(REPO)
     os.execve(command[0], command, studio_env(os.environ))  # noqa: S606 - replaces this process
 
 
