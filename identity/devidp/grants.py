@@ -153,11 +153,18 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         if found is None:
             return None
         record, usable = found
-        if not usable:
+        if usable:
+            return record
+        used_at = record.used_at
+        racing = used_at is not None and (
+            self.server.storage.now() - used_at <= self.server.refresh_reuse_grace
+        )
+        if not racing:
             # A rotated-out token came back: someone holds a copy. Revoke the family.
+            # Within the grace period it is more likely two requests of the same client
+            # refreshing at once; refuse it but leave the winner's new token alive.
             self.server.storage.revoke_family(record.family_id)
-            return None
-        return record
+        return None
 
     def authenticate_user(self, refresh_token: RefreshRecord) -> Principal | None:
         user = self.server.users.get(refresh_token.username)

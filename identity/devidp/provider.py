@@ -56,6 +56,7 @@ class DevIdP:
             id_token_ttl=settings.id_token_ttl,
             refresh_token_ttl=settings.refresh_token_ttl,
             code_ttl=settings.code_ttl,
+            refresh_reuse_grace=settings.refresh_reuse_grace,
         )
         return cls(
             settings=settings,

@@ -111,6 +111,7 @@ class DevAuthorizationServer(AuthorizationServer):
         id_token_ttl: int,
         refresh_token_ttl: int,
         code_ttl: int,
+        refresh_reuse_grace: int = 0,
     ) -> None:
         super().__init__(scopes_supported=None)  # unknown scopes are dropped, not refused
         self.issuer = issuer
@@ -119,6 +120,7 @@ class DevAuthorizationServer(AuthorizationServer):
         self.storage = storage
         self.audiences = audiences
         self.refresh_token_ttl = refresh_token_ttl
+        self.refresh_reuse_grace = refresh_reuse_grace
         self.code_ttl = code_ttl
         self.register_token_generator(
             "default", AccessTokenGenerator(issuer, key, access_token_ttl)

@@ -28,7 +28,11 @@ def current_session(idp: DevIdP, request: Request) -> Session | None:
     return idp.storage.get_session(session_id)
 
 
-def start_session(idp: DevIdP, response: Response, username: str) -> None:
+def start_session(idp: DevIdP, request: Request, response: Response, username: str) -> None:
+    """A fresh session id on every sign-in (no fixation); the previous one is dropped."""
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous and len(previous) <= 128:
+        idp.storage.delete_session(previous)
     session_id = idp.storage.create_session(username, idp.settings.session_ttl)
     response.set_cookie(
         SESSION_COOKIE,

@@ -95,6 +95,13 @@ class DevIdPSettings(BatonSettings):
     id_token_ttl: int = Field(36000, alias="DEVIDP_ID_TOKEN_TTL", ge=1)
     refresh_token_ttl: int = Field(30 * 24 * 3600, alias="DEVIDP_REFRESH_TOKEN_TTL", ge=1)
     code_ttl: int = Field(60, alias="DEVIDP_CODE_TTL", ge=1)
+    refresh_reuse_grace: int = Field(
+        5,
+        alias="DEVIDP_REFRESH_REUSE_GRACE",
+        ge=0,
+        description="Seconds in which a just-rotated refresh token is refused without "
+        "revoking its successors (concurrent refreshes); later reuse revokes them all.",
+    )
     session_ttl: int = Field(24 * 3600, alias="DEVIDP_SESSION_TTL", ge=1)
 
     @model_validator(mode="before")

@@ -99,6 +99,8 @@ class RefreshRecord:
     auth_time: int
     family_id: str
     token_hash: str = ""
+    used_at: int | None = None
+    """When it was rotated out (None while unused)."""
 
     def check_client(self, client: object) -> bool:
         return getattr(client, "client_id", None) == self.client_id
@@ -242,7 +244,16 @@ class Storage:
             ).fetchone()
         if row is None:
             return None
-        record = RefreshRecord(*row[:7])
+        record = RefreshRecord(
+            client_id=row[0],
+            username=row[1],
+            scope=row[2],
+            audience=row[3],
+            auth_time=row[4],
+            family_id=row[5],
+            token_hash=row[6],
+            used_at=row[8],
+        )
         return record, row[8] is None and not row[9] and row[7] > self.now()
 
     def consume_refresh_token(self, record: RefreshRecord) -> bool:

@@ -129,3 +129,34 @@ def test_prompt_login_shows_the_form_despite_an_sso_session(browser: httpx.Clien
     assert page.status_code == 200
     assert 'name="password"' in page.text
     assert submit_login(browser, page, "bob").status_code == 302
+
+
+def test_max_age_asks_for_the_password_again_when_the_sign_in_is_older(
+    devidp: RunningDevIdP, browser: httpx.Client
+) -> None:
+    sign_in_for_code(browser, AuthorizeRequest())
+    recent = AuthorizeRequest(extra={"max_age": "600"})
+    assert browser.get("/authorize", params=recent.params()).status_code == 302
+    real_clock = devidp.provider.storage.clock
+    devidp.provider.storage.clock = lambda: real_clock() + 601
+    page = browser.get("/authorize", params=recent.params())
+    assert page.status_code == 200
+    assert 'name="password"' in page.text
+
+
+def test_authorize_also_accepts_its_parameters_as_a_posted_form(browser: httpx.Client) -> None:
+    sign_in_for_code(browser, AuthorizeRequest())
+    request = AuthorizeRequest(state="posted")
+    answer = browser.post("/authorize", data=request.params())
+    assert redirect_params(answer)["state"] == "posted"
+
+
+def test_signing_in_again_replaces_the_previous_sso_session(
+    devidp: RunningDevIdP, browser: httpx.Client
+) -> None:
+    sign_in_for_code(browser, AuthorizeRequest())
+    first = browser.cookies["devidp_session"]
+    page = browser.get("/authorize", params=AuthorizeRequest(extra={"prompt": "login"}).params())
+    submit_login(browser, page, "bob")
+    assert browser.cookies["devidp_session"] != first
+    assert devidp.provider.storage.get_session(first) is None

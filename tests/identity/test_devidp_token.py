@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -124,12 +125,25 @@ def test_refresh_rotates_and_the_old_refresh_token_is_refused(browser: httpx.Cli
     assert json_error(refresh(browser, tokens["refresh_token"]))["error"] == "invalid_grant"
 
 
-def test_replaying_a_rotated_refresh_token_revokes_its_successor(browser: httpx.Client) -> None:
+def test_replaying_a_rotated_refresh_token_later_revokes_its_successor(
+    devidp: RunningDevIdP, browser: httpx.Client
+) -> None:
     request = AuthorizeRequest()
     tokens = exchange_code(browser, request, sign_in_for_code(browser, request)).json()
     successor = refresh(browser, tokens["refresh_token"]).json()["refresh_token"]
-    refresh(browser, tokens["refresh_token"])  # the replay
+    devidp.provider.storage.clock = lambda: time.time() + 60  # past the reuse grace
+    assert json_error(refresh(browser, tokens["refresh_token"]))["error"] == "invalid_grant"
     assert json_error(refresh(browser, successor))["error"] == "invalid_grant"
+
+
+def test_a_replay_within_the_reuse_grace_is_refused_but_spares_the_successor(
+    browser: httpx.Client,
+) -> None:
+    request = AuthorizeRequest()
+    tokens = exchange_code(browser, request, sign_in_for_code(browser, request)).json()
+    successor = refresh(browser, tokens["refresh_token"]).json()["refresh_token"]
+    assert json_error(refresh(browser, tokens["refresh_token"]))["error"] == "invalid_grant"
+    assert refresh(browser, successor).status_code == 200
 
 
 def test_a_refresh_token_works_only_for_its_own_client(browser: httpx.Client) -> None:
@@ -241,3 +255,40 @@ def test_the_token_endpoint_also_takes_a_json_body_as_auth0_does(devidp: Running
     }
     response = httpx.post(devidp.token_url, json=body)
     assert response.status_code == 200, response.text
+
+
+def test_concurrent_redemptions_of_one_code_yield_exactly_one_token(
+    devidp: RunningDevIdP, browser: httpx.Client
+) -> None:
+    request = AuthorizeRequest()
+    code = sign_in_for_code(browser, request)
+
+    def redeem(_: int) -> int:
+        with httpx.Client(base_url=devidp.url) as http:
+            return exchange_code(http, request, code).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(redeem, range(8)))
+    assert sorted(statuses) == [200] + [400] * 7
+
+
+def test_concurrent_refreshes_with_one_refresh_token_yield_exactly_one_token(
+    devidp: RunningDevIdP, browser: httpx.Client
+) -> None:
+    request = AuthorizeRequest()
+    tokens = exchange_code(browser, request, sign_in_for_code(browser, request)).json()
+
+    def use(_: int) -> int:
+        with httpx.Client(base_url=devidp.url) as http:
+            return refresh(http, tokens["refresh_token"]).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(use, range(8)))
+    assert statuses.count(200) == 1
+    assert sorted(statuses)[1:] == [400] * 7
+
+
+def test_extra_audiences_from_settings_are_accepted(tmp_path: Path) -> None:
+    with running_devidp(tmp_path, DEVIDP_EXTRA_AUDIENCES="urn:other-api") as idp:
+        tokens = password_token(idp.url, "alice", audience="urn:other-api", scope="read:todos")
+    assert unverified_claims(tokens["access_token"])["aud"] == "urn:other-api"

@@ -115,7 +115,7 @@ def _login(
         return idp.server.handle_error_response(None, error)  # type: ignore[no-any-return]
     except ValueError:
         return oauth_error("invalid_request", "The authorization request is malformed.")
-    start_session(idp, response, user.username)
+    start_session(idp, request, response, user.username)
     return response
 
 
