@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from starlette.applications import Starlette
@@ -33,6 +35,7 @@ from identity.errors import (
     MalformedToken,
     MissingClaim,
     NotYetValid,
+    TokenError,
     UnknownSigningKey,
     UnsupportedAlgorithm,
     WrongAudience,
@@ -242,6 +245,47 @@ async def test_garbage_is_refused_as_malformed(verifier: TokenVerifier, garbage:
     with pytest.raises(MalformedToken) as caught:
         await verifier.verify(garbage)
     assert len(garbage) < 4 or garbage not in str(caught.value)
+
+
+def raw_rs256(header: dict[str, Any], payload: bytes, key: RSAKey) -> str:
+    """Sign anything, even what joserfc would refuse to produce (odd headers and payloads)."""
+    private = serialization.load_pem_private_key(key.as_pem(private=True), None)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    signing_input = b64(json.dumps(header).encode()) + "." + b64(payload)
+    signature = private.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+    return f"{signing_input}.{b64(signature)}"
+
+
+@pytest.mark.parametrize(
+    ("header", "payload"),
+    [
+        ({"kid": 123}, None),
+        ({"kid": ["a"]}, None),
+        ({"crit": ["exp"]}, None),
+        ({}, b"[]"),
+        ({}, b"123"),
+        ({}, b"not json"),
+        ({}, b'{"exp": NaN}'),
+        ({}, json.dumps({"exp": "soon"}).encode()),
+        ({}, json.dumps({"aud": 5}).encode()),
+        ({}, json.dumps({"aud": []}).encode()),
+        ({}, json.dumps({"sub": 5}).encode()),
+        ({}, json.dumps({"iss": ["x"]}).encode()),
+    ],
+)
+async def test_validly_signed_oddities_are_refused_as_token_errors(
+    issuer: KeyIssuer, verifier: TokenVerifier, header: dict[str, Any], payload: bytes | None
+) -> None:
+    key = issuer.keys[0]
+    if payload is not None and payload.startswith(b"{") and b"NaN" not in payload:
+        payload = json.dumps(issuer.claims(**json.loads(payload))).encode()
+    token = raw_rs256(
+        {"alg": "RS256", "kid": key.kid, **header},
+        payload if payload is not None else json.dumps(issuer.claims()).encode(),
+        key,
+    )
+    with pytest.raises(TokenError):
+        await verifier.verify(token)
 
 
 async def test_a_flood_of_unknown_kids_refetches_the_jwks_at_most_once_per_floor(
