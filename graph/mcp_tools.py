@@ -149,6 +149,10 @@ class McpToolSessions:
             await pending
         raise (held.auth and held.auth.failure) or ToolServerUnavailable("the session ended")
 
+    def open_runs(self) -> list[str]:
+        """Run keys whose sessions are open (or opening)."""
+        return list(self._held)
+
     async def close(self, run_key: str) -> None:
         held = self._held.pop(run_key, None)
         if held is None:

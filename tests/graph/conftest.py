@@ -11,11 +11,25 @@ import pytest
 from graph.events import ChatEvent
 from graph.runner import GraphRunner
 from graph.settings import GraphSettings
+from graph.vault import InMemoryVault
 from tests.graph.fake_mcp import FakeMcpState, build_app
 from tests.support.servers import ServerThread, free_port
 
 ALICE_TOKEN = "auth0-token-of-alice-" + "x" * 20
 BOB_TOKEN = "auth0-token-of-bob-" + "y" * 20
+
+
+class RecordingVault(InMemoryVault):
+    """The real vault, remembering which handles it issued."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handles: list[tuple[str, str]] = []
+
+    def put(self, token: str, *, subject: str, ttl: float) -> str:
+        handle = super().put(token, subject=subject, ttl=ttl)
+        self.handles.append((handle, subject))
+        return handle
 
 
 @dataclass

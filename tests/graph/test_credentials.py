@@ -10,22 +10,9 @@ from graph.persistence import open_checkpointer
 from graph.runner import GraphRunner
 from graph.settings import GraphSettings
 from graph.vault import InMemoryVault
-from tests.graph.conftest import ALICE_TOKEN, FakeMcp, alice_turn, collect
+from tests.graph.conftest import ALICE_TOKEN, FakeMcp, RecordingVault, alice_turn, collect
 
 REQUEST = "add a todo to buy milk, then show my todos and my billing"
-
-
-class RecordingVault(InMemoryVault):
-    """The real vault, remembering which handles it issued."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.handles: list[tuple[str, str]] = []
-
-    def put(self, token: str, *, subject: str, ttl: float) -> str:
-        handle = super().put(token, subject=subject, ttl=ttl)
-        self.handles.append((handle, subject))
-        return handle
 
 
 async def test_the_token_is_in_no_checkpoint_row_metadata_or_sqlite_file_after_a_run(

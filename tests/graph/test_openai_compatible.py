@@ -12,7 +12,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from graph.events import CritiqueEvent, FinalEvent, PlanEvent, StepEvent, TokenEvent
 from graph.runner import GraphRunner
 from graph.vault import InMemoryVault
-from tests.graph.conftest import FakeMcp, alice_turn, collect, graph_settings
+from tests.graph.conftest import FakeMcp, RecordingVault, alice_turn, collect, graph_settings
 from tests.support.openai_fake import FakeOpenAI, system_text, text, tool_call
 from tests.support.servers import ServerThread, serve
 
@@ -137,3 +137,114 @@ async def test_two_independent_steps_with_slow_tools_run_at_the_same_time(
     assert a_start < b_end and b_start < a_end
     overlap = min(a_end, b_end) - max(a_start, b_start)
     assert overlap > 0.5 * fake_mcp.state.delay
+
+
+async def test_when_the_critic_never_approves_the_answer_says_so_after_the_revision_cap(
+    tmp_path: Path, fake_mcp: FakeMcp
+) -> None:
+    fake = FakeOpenAI(
+        {
+            PLANNER: [two_step_plan("list-todos", "list-billing")],
+            WORKER: [call_suggested_tool],
+            CRITIC: [tool_call("Verdict", {"approved": False, "feedback": "Totals missing."})],
+            ANSWER: [text("Here is what I found.")],
+        }
+    )
+    with serve(fake.app) as server:
+        settings = graph_settings(
+            tmp_path,
+            fake_mcp.url,
+            OPENAI_API_KEY="sk-fake",
+            OPENAI_BASE_URL=f"{server.url}/v1",
+            BATON_MAX_REVISIONS=1,
+        )
+        runner = GraphRunner(settings, checkpointer=InMemorySaver(), vault=InMemoryVault())
+        try:
+            events = await collect(runner, **alice_turn("show my todos and billing"))
+        finally:
+            await runner.aclose()
+
+    assert len(fake.of_role(CRITIC)) == 2 and len(fake.of_role(PLANNER)) == 2
+    final = events[-1]
+    assert isinstance(final, FinalEvent)
+    assert final.answer.startswith("Here is what I found.")
+    assert "Not fully verified: after 1 revision(s)" in final.answer
+    assert "Totals missing." in final.answer
+
+
+async def test_a_worker_that_keeps_calling_tools_stops_at_the_iteration_limit(
+    tmp_path: Path, fake_mcp: FakeMcp
+) -> None:
+    fake = FakeOpenAI(
+        {
+            PLANNER: [
+                tool_call(
+                    "Plan",
+                    {
+                        "steps": [
+                            {"id": "a", "goal": "list", "tool": "list-todos", "depends_on": []}
+                        ],
+                        "notes": "",
+                    },
+                )
+            ],
+            WORKER: [tool_call("list-todos", {})],
+            CRITIC: [tool_call("Verdict", {"approved": True, "feedback": ""})],
+            ANSWER: [text("Gave up.")],
+        }
+    )
+    with serve(fake.app) as server:
+        settings = graph_settings(
+            tmp_path,
+            fake_mcp.url,
+            OPENAI_API_KEY="sk-fake",
+            OPENAI_BASE_URL=f"{server.url}/v1",
+            BATON_WORKER_MAX_ITERATIONS=3,
+        )
+        runner = GraphRunner(settings, checkpointer=InMemorySaver(), vault=InMemoryVault())
+        try:
+            events = await collect(runner, **alice_turn("show my todos"))
+        finally:
+            await runner.aclose()
+
+    assert len(fake.of_role(WORKER)) == 3
+    assert fake_mcp.state.tool_calls == ["list-todos"] * 3
+    failed = [e for e in events if isinstance(e, StepEvent) and e.status == "failed"]
+    assert [e.result for e in failed] == ["stopped after 3 model calls without finishing"]
+    assert isinstance(events[-1], FinalEvent)
+
+
+async def test_closing_the_event_stream_cancels_the_run_and_releases_handle_and_session(
+    tmp_path: Path, fake_mcp: FakeMcp
+) -> None:
+    fake = FakeOpenAI(
+        {
+            PLANNER: [two_step_plan("slow-a", "slow-b")],
+            WORKER: [call_suggested_tool],
+            CRITIC: [tool_call("Verdict", {"approved": True, "feedback": ""})],
+            ANSWER: [text("Both are 42.")],
+        }
+    )
+    fake_mcp.state.delay = 2.0
+    vault = RecordingVault()
+    with serve(fake.app) as server:
+        settings = graph_settings(
+            tmp_path, fake_mcp.url, OPENAI_API_KEY="sk-fake", OPENAI_BASE_URL=f"{server.url}/v1"
+        )
+        runner = GraphRunner(settings, checkpointer=InMemorySaver(), vault=vault)
+        try:
+            stream = runner.stream(**alice_turn("look up a and b"))
+            seen = []
+            async for event in stream:
+                seen.append(event)
+                if isinstance(event, StepEvent) and event.status == "started":
+                    break
+            await stream.aclose()  # type: ignore[attr-defined]
+            assert not any(isinstance(e, FinalEvent) for e in seen)
+            assert runner.sessions.opened == 1
+            assert runner.sessions.open_runs() == []
+            [(handle, subject)] = vault.handles
+            assert vault.get(handle, subject=subject) is None
+            assert fake.of_role(CRITIC) == []
+        finally:
+            await runner.aclose()
