@@ -30,14 +30,25 @@ DEFAULT_EXPIRES_IN = 300
 class LoginFailed(Exception):
     """The login callback cannot complete; ``message`` is safe to show the user."""
 
-    def __init__(self, message: str, *, code: str = "login_failed") -> None:
+    def __init__(self, message: str, *, code: str = "login_failed", status: int = 400) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.status = status
+
+
+def is_transport_error(exc: BaseException) -> bool:
+    """A network failure from httpx or httpx2 (authlib uses the latter when installed)."""
+    return any(cls.__name__ == "TransportError" for cls in type(exc).__mro__)
 
 
 class RefreshFailed(Exception):
-    """The issuer would not refresh the tokens; the session must end."""
+    """The tokens could not be refreshed. ``transient``: the issuer was unreachable or
+    failed (5xx), rather than refusing the refresh token."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,7 @@ class OidcClient:
             response: RedirectResponse = await self._app.authorize_redirect(
                 request, redirect_uri, **self._audience_param
             )
-        except (httpx.HTTPError, ValueError, KeyError, RuntimeError) as exc:
+        except Exception as exc:  # discovery unreachable or unusable, whatever the client lib
             raise IssuerUnavailable(f"authorization redirect failed: {type(exc).__name__}") from exc
         return response
 
@@ -108,14 +119,16 @@ class OidcClient:
                 "The identity provider could not complete the sign-in. Please try again.",
                 code=str(exc.error or "login_failed")[:64],
             ) from exc
-        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-            # Mismatched state (no saved login data), bad ID token, unreachable issuer...
+        except Exception as exc:
+            if is_transport_error(exc):
+                raise LoginFailed(
+                    "The identity provider cannot be reached right now. Please try again.",
+                    code="temporarily_unavailable",
+                    status=503,
+                ) from exc
+            # Mismatched or replayed state (no saved login data), a bad ID token...
             raise LoginFailed(
                 "The sign-in could not be verified. Please sign in again.", code="invalid_state"
-            ) from exc
-        except Exception as exc:  # joserfc claim errors have no common public base here
-            raise LoginFailed(
-                "The sign-in could not be verified. Please sign in again.", code="invalid_token"
             ) from exc
         claims = token.get("userinfo") or {}
         if not token.get("access_token") or not claims.get("sub"):
@@ -136,7 +149,7 @@ class OidcClient:
         try:
             endpoint = await self._discovery.endpoint("token_endpoint")
         except IssuerUnavailable as exc:
-            raise RefreshFailed("discovery failed") from exc
+            raise RefreshFailed("discovery failed", transient=True) from exc
         if not endpoint:
             raise RefreshFailed("no token endpoint")
         form = {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
@@ -151,9 +164,12 @@ class OidcClient:
             )
             body = response.json() if response.status_code == 200 else {}
         except (httpx.HTTPError, ValueError) as exc:
-            raise RefreshFailed(type(exc).__name__) from exc
+            raise RefreshFailed(type(exc).__name__, transient=True) from exc
         if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
-            raise RefreshFailed(f"token endpoint answered {response.status_code}")
+            raise RefreshFailed(
+                f"token endpoint answered {response.status_code}",
+                transient=response.status_code >= 500,
+            )
         return self._tokens_from(body, previous=tokens)
 
     async def logout_url(self, *, return_to: str, id_token: str | None) -> str:

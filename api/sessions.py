@@ -67,6 +67,9 @@ class SessionStore(Protocol):
     async def close(self) -> None: ...
 
 
+EXTEND_GRANULARITY = 60.0
+
+
 def _hash_id(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
@@ -174,10 +177,15 @@ class SqliteSessionStore:
             await self.delete(session_id)
             return None
         new_expiry = min(now + self._idle_ttl, absolute)
-        await self._db.execute(
-            "UPDATE sessions SET expires_at = ? WHERE id_hash = ?", (new_expiry, key)
-        )
-        await self._db.commit()
+        # Extending the idle lifetime is a write; skip it unless it moves by a minute,
+        # so a busy session does not write on every request.
+        if new_expiry - expires_at >= EXTEND_GRANULARITY:
+            await self._db.execute(
+                "UPDATE sessions SET expires_at = ? WHERE id_hash = ?", (new_expiry, key)
+            )
+            await self._db.commit()
+        else:
+            new_expiry = expires_at
         return Session(session_id, subject, name, email, csrf, tokens, created_at, new_expiry)
 
     async def update_tokens(self, session_id: str, tokens: SessionTokens) -> None:

@@ -91,6 +91,10 @@ class SessionManager:
             try:
                 tokens = await self._oidc.refresh(current.tokens)
             except RefreshFailed as exc:
+                if exc.transient and current.tokens.expires_at > self._clock():
+                    # The issuer hiccuped and the token still works: retry next request.
+                    log.warning("refresh failed transiently, keeping the session: %s", exc)
+                    return current
                 log.info("refresh failed, ending session: %s", exc)
                 await self.store.delete(session_id)
                 return None

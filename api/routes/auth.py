@@ -70,7 +70,7 @@ async def callback(request: Request, services: ServicesDep, previous: OptionalSe
     except LoginFailed as exc:
         log.info("login failed: %s", exc.code)
         request.session.clear()
-        return _login_error(request, exc.message, 400, code=exc.code)
+        return _login_error(request, exc.message, exc.status, code=exc.code)
     request.session.clear()
     if previous is not None:  # never reuse a session id across logins (fixation)
         await services.sessions.store.delete(previous.id)

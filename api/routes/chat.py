@@ -80,7 +80,7 @@ def wants_json(request: Request) -> bool:
         },
         **error_responses(401, 403, 404, 413, 422),
     },
-    openapi_extra={"x-sse-description": SSE_DESCRIPTION},
+    description=SSE_DESCRIPTION,
 )
 async def chat(
     body: ChatRequest, request: Request, user: CurrentUser, runner: Runner, services: ServicesDep

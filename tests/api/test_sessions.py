@@ -196,3 +196,38 @@ def test_tokens_never_appear_in_reprs() -> None:
     tokens = SessionTokens(access_token="secret-a", expires_at=1, refresh_token="secret-r")
 
     assert "secret" not in repr(tokens)
+
+
+def test_an_unreachable_issuer_keeps_a_still_valid_session_until_its_token_expires(
+    tmp_path: Path, frontend_port: int, browser_http: httpx.Client
+) -> None:
+    idp = running_devidp(
+        tmp_path / "idp",
+        FRONTEND_PUBLIC_URL=f"http://127.0.0.1:{frontend_port}",
+        DEVIDP_ACCESS_TOKEN_TTL=30,
+    )
+    with idp as provider:
+        settings = frontend_settings(
+            tmp_path / "fe", port=frontend_port, issuer_url=provider.url, SESSION_REFRESH_MARGIN=60
+        )
+        with running_frontend(settings, ScriptedRunner()) as frontend:
+            login(browser_http, frontend.url, "alice")
+            session_id = browser_http.cookies["baton_session"]
+            provider.server.stop()  # the issuer goes away; refreshes now fail in transit
+
+            still_valid = browser_http.get(frontend.url + "/api/me")
+            current = stored_tokens(frontend.settings, session_id)
+            assert current is not None
+            replace_tokens(
+                frontend.settings,
+                session_id,
+                SessionTokens(
+                    access_token=current.access_token,
+                    expires_at=0,
+                    refresh_token=current.refresh_token,
+                ),
+            )
+            expired = browser_http.get(frontend.url + "/api/me")
+
+    assert still_valid.status_code == 200
+    assert expired.status_code == 401

@@ -29,11 +29,6 @@ def todos_of(stack: Stack, user: str) -> list[dict]:
     return body["todos"] if isinstance(body, dict) else body
 
 
-@pytest.mark.xfail(
-    reason="graph.offline_logic.pick_tool matches 'create' inside list-todos' description "
-    "('created_at'), so the offline planner lists instead of creating; owner: graph (D)",
-    strict=False,
-)
 def test_alice_chats_over_sse_and_the_todo_exists_afterwards(stack: Stack) -> None:
     url = stack.frontend.url
     with httpx.Client(timeout=60) as http:
