@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from identity.config import LOOPBACK_HOSTS, BatonSettings, SettingsError
 
@@ -101,6 +101,12 @@ class McpServerSettings(BatonSettings):
         if parts.query or parts.fragment:
             raise SettingsError("MCP_PUBLIC_URL must not have a query or fragment")
         return value.strip().rstrip("/")
+
+    @model_validator(mode="after")
+    def _https_outside_development(self) -> McpServerSettings:
+        if not self.is_development and urlsplit(self.public_url).scheme != "https":
+            raise SettingsError("MCP_PUBLIC_URL must be https outside development")
+        return self
 
     @property
     def extra_allowed_hosts(self) -> list[str]:

@@ -73,6 +73,10 @@ class BatonProvider:
                 "invalid_client_metadata",
                 "token_endpoint_auth_method must be none or client_secret_post",
             )
+        if client_info.client_secret:
+            # RFC 7591 3.2.1: 0 says the secret never expires. Registrations in use must
+            # not lapse under their users; idle ones are purged instead (ClientRegistry).
+            client_info.client_secret_expires_at = 0
         await self._registry.register(client_info)
 
     # /authorize: park the request and send the browser to the consent page

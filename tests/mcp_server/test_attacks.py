@@ -376,3 +376,18 @@ async def test_baton_tokens_are_stored_only_as_sha256_hashes(stack: Stack) -> No
         assert value.encode() not in stored
         assert hashlib.sha256(value.encode()).hexdigest().encode() in stored
     assert client.client_id.encode() in stored
+
+
+def test_a_valid_token_from_a_foreign_browser_origin_is_refused(stack: Stack) -> None:
+    token = exchange_token(stack.mcp.url, password_token(stack.idp.url, "alice")["access_token"])
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/json, text/event-stream",
+        "Origin": "https://attacker.example",
+    }
+
+    response = httpx.post(
+        stack.mcp.mcp_url, headers=headers, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    )
+
+    assert response.status_code == 403

@@ -153,3 +153,27 @@ def test_a_wrong_subject_token_type_is_refused(stack: Stack) -> None:
     }
 
     assert _error(httpx.post(stack.mcp.token_url, data=form)) == (400, "invalid_request")
+
+
+def test_bob_calling_list_billing_over_sse_gets_the_insufficient_scope_challenge(
+    stack: Stack,
+) -> None:
+    token = exchange_request(
+        stack.mcp.url, password_token(stack.idp.url, "bob")["access_token"]
+    ).json()["access_token"]
+    call = {
+        "jsonrpc": "2.0",
+        "id": 3,
+        "method": "tools/call",
+        "params": {"name": "list-billing", "arguments": {}},
+    }
+
+    response = httpx.post(
+        stack.mcp.url + "/messages/",
+        params={"session_id": "0" * 32},
+        json=call,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    assert response.status_code == 403
+    assert 'scope="read:billing"' in response.headers["www-authenticate"]
