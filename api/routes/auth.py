@@ -98,6 +98,20 @@ async def callback(request: Request, services: ServicesDep, previous: OptionalSe
     response_class=RedirectResponse,
     summary="Sign out here and at the identity provider",
     description="A form POST carrying the session's `csrf_token`.",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["csrf_token"],
+                        "properties": {"csrf_token": {"type": "string"}},
+                    }
+                }
+            },
+        }
+    },
     responses={
         303: {"description": "Redirect to the issuer's logout (or home if not signed in)"},
         403: {"description": "Missing or wrong CSRF token"},

@@ -90,7 +90,8 @@
         const badge = el("span", { class: "badge", text: "running" });
         const args = el("pre", { text: JSON.stringify(event.args, null, 2) });
         const details = el("details", { class: "tool-call", "data-testid": "tool-call", "data-tool": event.tool },
-          el("summary", {}, el("span", { class: "tool", text: event.tool }), badge), args);
+          el("summary", {}, el("span", { class: "tool", text: event.tool }), badge),
+          el("div", { class: "pre-label", text: "Arguments" }), args);
         calls.set(event.call_id, { details, badge });
         tools.append(details);
         scrollDown();
@@ -100,7 +101,8 @@
         if (!call) { this.toolCall({ call_id: event.call_id, tool: event.tool, args: {} }); call = calls.get(event.call_id); }
         call.badge.textContent = event.ok ? "ok" : "failed";
         call.badge.className = "badge " + (event.ok ? "ok" : "bad");
-        call.details.append(el("pre", { class: "tool-result", "data-testid": "tool-result", text: event.content }));
+        call.details.append(el("div", { class: "pre-label", text: event.ok ? "Result" : "Error" }),
+          el("pre", { class: "tool-result", "data-testid": "tool-result", text: event.content }));
       },
       critique(event) {
         const verdict = el("span", { class: "badge " + (event.approved ? "ok" : "warn"), text: event.approved ? "approved" : "needs another pass" });

@@ -72,7 +72,7 @@ def send_and_wait(page, message: str) -> None:  # type: ignore[no-untyped-def]
 def test_alice_signs_in_chats_and_sees_tool_calls_and_the_answer(
     stack: Stack, browser, artifacts_dir: str
 ) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -85,20 +85,22 @@ def test_alice_signs_in_chats_and_sees_tool_calls_and_the_answer(
         assert page.input_value("#message") == "first line\nsecond line"
         assert page.locator(".msg-user").count() == 0
 
-        send_and_wait(page, "List my todos and show my billing")
+        send_and_wait(page, "Add a todo to water the ferns, then list my todos and show my billing")
 
-        assert page.locator("[data-testid=plan] li").count() >= 2
+        assert page.locator("[data-testid=plan] li").count() >= 3
         tools = page.locator("[data-testid=tool-call]")
-        assert tools.count() >= 2
+        assert tools.count() >= 3
         assert {tools.nth(i).get_attribute("data-tool") for i in range(tools.count())} >= {
+            "create-todo",
             "list-todos",
             "list-billing",
         }
         tools.first.locator("summary").click()  # expand: arguments and result show
         assert page.locator("[data-testid=tool-result]").first.is_visible()
         assert page.locator("[data-testid=critique]").count() >= 1
+        tools.first.locator("summary").click()  # collapse again for a compact screenshot
         answer = page.text_content("[data-testid=answer]")
-        assert "Buy oat milk" in answer
+        assert "Buy oat milk" in answer and "water the ferns" in answer
         page.wait_for_selector(".thread-link[aria-current=true]")
         page.screenshot(path=os.path.join(artifacts_dir, "frontend-chat.png"), full_page=True)
         assert problems == []  # no CSP violations or script errors

@@ -289,3 +289,60 @@ def test_unknown_thread_ids_are_404(
     assert answer.status_code == 404
     assert answer.json()["detail"] == "No such thread."
     assert runner.calls == []
+
+
+def test_a_second_message_while_a_run_is_in_progress_is_a_409(
+    frontend: RunningFrontend, idp: RunningDevIdP, runner: ScriptedRunner
+) -> None:
+    alice = bearer(idp, "alice")
+    thread_id = httpx.post(
+        frontend.url + "/api/chat", json={"message": "first"}, headers=alice
+    ).headers["x-thread-id"]
+    runner.hold = True
+    with (
+        httpx.Client(timeout=20) as client,
+        client.stream(
+            "POST",
+            frontend.url + "/api/chat",
+            json={"message": "slow", "thread_id": thread_id},
+            headers=alice,
+        ) as response,
+    ):
+        chunks = response.iter_text()
+        assert "event: plan" in next(chunks)
+        runner.hold = False  # only the run already started keeps holding
+        second = httpx.post(
+            frontend.url + "/api/chat",
+            json={"message": "again", "thread_id": thread_id},
+            headers=alice,
+        )
+        other_thread = httpx.post(frontend.url + "/api/chat", json={"message": "x"}, headers=alice)
+
+    assert second.status_code == 409 and second.json()["code"] == "busy"
+    assert other_thread.status_code == 200  # only that thread is busy
+
+
+def test_an_idle_stream_gets_keep_alive_pings(
+    tmp_path, idp: RunningDevIdP, frontend_port: int
+) -> None:
+    from tests.api.support import frontend_settings, running_frontend
+
+    settings = frontend_settings(
+        tmp_path / "fe2", port=frontend_port, issuer_url=idp.url, CHAT_SSE_PING=0.05
+    )
+    runner = ScriptedRunner(hold=True)
+    with (
+        running_frontend(settings, runner) as frontend,
+        httpx.Client(timeout=20) as client,
+        client.stream(
+            "POST", frontend.url + "/api/chat", json={"message": "x"}, headers=bearer(idp, "alice")
+        ) as response,
+    ):
+        seen = ""
+        for chunk in response.iter_text():
+            seen += chunk
+            if seen.count(": ping") >= 2:
+                break
+
+    assert seen.startswith("event: plan")
+    assert seen.count(": ping") >= 2
