@@ -29,7 +29,9 @@ def todos_of(stack: Stack, user: str) -> list[dict]:
     return body["todos"] if isinstance(body, dict) else body
 
 
-def test_alice_chats_over_sse_and_the_todo_exists_afterwards(stack: Stack) -> None:
+def test_alice_chats_over_sse_and_the_todo_exists_afterwards(
+    stack: Stack, artifacts_dir: str
+) -> None:
     url = stack.frontend.url
     with httpx.Client(timeout=60) as http:
         login(http, url, "alice")
@@ -41,6 +43,7 @@ def test_alice_chats_over_sse_and_the_todo_exists_afterwards(stack: Stack) -> No
         )
 
     assert answer.status_code == 200, answer.text
+    Path(artifacts_dir, "chat-sse-transcript.txt").write_text(answer.text)
     events = [(name, json.loads(data)) for name, data in parse_sse(answer.text)]
     names = [name for name, _ in events]
     assert names[-1] == "final", names
