@@ -50,10 +50,14 @@ class FrontendSettings(BatonSettings):
         description="Ask for the API with RFC 8707 `resource` instead of Auth0's `audience`.",
     )
     api_base_url: str = Field(
-        "http://127.0.0.1:8789", alias="API_BASE_URL", description="The Todos API (for /readyz)."
+        "http://127.0.0.1:8789",
+        alias="API_BASE_URL",
+        description="Base URL of the Todos API (the front end checks it in /readyz).",
     )
     mcp_public_url: str = Field(
-        "http://127.0.0.1:8788", alias="MCP_PUBLIC_URL", description="The MCP server (for /readyz)."
+        "http://127.0.0.1:8788",
+        alias="MCP_PUBLIC_URL",
+        description="Public URL of Baton's MCP server (the front end checks it in /readyz).",
     )
     chat_max_message_chars: int = Field(
         4000, alias="CHAT_MAX_MESSAGE_CHARS", ge=1, description="Longest chat message accepted."
