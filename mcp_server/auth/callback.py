@@ -114,6 +114,15 @@ class CallbackEndpoint:
                 error="temporarily_unavailable",
                 error_description="The identity provider is unavailable; try again",
             )
+        except Exception:
+            # Whatever broke, the browser goes back to the client with an OAuth error
+            # rather than a stack trace; the operator gets the traceback.
+            logger.exception("completing an upstream login failed")
+            return self._back(
+                pending,
+                error="server_error",
+                error_description="The sign-in could not be completed",
+            )
 
     async def _complete(self, pending: PendingAuthorization, code: str) -> Response:
         assert pending.upstream_verifier_enc is not None and pending.nonce is not None

@@ -110,8 +110,11 @@ class GrantAccess:
         expires_at: float,
     ) -> Grant:
         """The user+client's token-exchange grant, updated with this subject token (or new)."""
-        existing = await self._store.find_live_grant(subject, client_id, "token_exchange")
-        if existing is not None:
+        # A few tries: a concurrent exchange for the same user may bump the version first.
+        for _ in range(3):
+            existing = await self._store.find_live_grant(subject, client_id, "token_exchange")
+            if existing is None:
+                break
             updated = await self._store.replace_upstream(
                 existing.id,
                 existing.version,
@@ -122,9 +125,7 @@ class GrantAccess:
                 claims=profile_claims(claims),
             )
             if updated:
-                fresh = await self._store.get_grant(existing.id)
-                if fresh is not None and not fresh.revoked:
-                    return fresh
+                return await self.live_grant(existing.id)
         return await self.create(
             subject=subject,
             client_id=client_id,
