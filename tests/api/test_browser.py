@@ -144,3 +144,29 @@ def test_signed_out_page_offers_sign_in(stack: Stack, browser, artifacts_dir: st
         page.screenshot(path=os.path.join(artifacts_dir, "frontend-signed-out.png"))
     finally:
         context.close()
+
+
+def test_threads_reload_from_the_list_and_sign_out_ends_the_session(stack: Stack, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    try:
+        sign_in(page, stack.frontend.url, "alice")
+        send_and_wait(page, "List my todos")
+        page.click("#new-chat")
+        assert page.locator(".msg").count() == 0
+
+        page.click(".thread-link >> text=List my todos")
+        page.wait_for_selector(".msg-assistant")
+        assert page.text_content(".msg-user") == "List my todos"
+        assert "Buy oat milk" in page.text_content(".msg-assistant")
+
+        page.click("#logout")  # POST with the CSRF token, then the provider's logout
+        page.wait_for_url(stack.frontend.url + "/")
+        assert page.is_visible("a[href='/auth/login']")
+        me = page.request.get(stack.frontend.url + "/api/me")
+        assert me.status == 401
+        assert problems == []
+    finally:
+        context.close()
