@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from tests.identity.flows import CALLBACK, AuthorizeRequest, json_error, redirect_params
+from tests.support.devidp import RunningDevIdP, running_devidp
+
+
+@pytest.fixture(scope="module")
+def devidp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDevIdP]:
+    """One provider for this module: each test has its own browser (cookies), and
+    nothing here depends on what another test left in the provider."""
+    with running_devidp(
+        tmp_path_factory.mktemp("authorize"), DEVIDP_EXTRA_CALLBACKS=CALLBACK
+    ) as idp:
+        yield idp
 
 
 @pytest.mark.parametrize(

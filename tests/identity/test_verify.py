@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -48,10 +49,15 @@ from tests.support.servers import ServerThread, free_port, serve
 AUDIENCE = "urn:todos-api"
 
 
-def new_key() -> RSAKey:
+@functools.cache
+def pooled_key(number: int) -> RSAKey:
+    """The test's RSA keys by number, generated once per session (generation is slow)."""
     key = RSAKey.generate_key(2048, parameters={"alg": "RS256", "use": "sig"}, private=True)
     key.ensure_kid()
     return key
+
+
+ISSUER_KEY, IMPOSTOR_KEY, ROTATED_KEY, *STRANGER_KEYS = range(6)
 
 
 @dataclass
@@ -105,12 +111,20 @@ class KeyIssuer:
         )
 
 
+@pytest.fixture(scope="module")
+def issuer_server() -> Iterator[KeyIssuer]:
+    """One server for the module; ``issuer`` resets its keys and counter for each test."""
+    shared = KeyIssuer()
+    with serve(shared.app()) as server:
+        shared.url = server.url
+        yield shared
+
+
 @pytest.fixture
-def issuer() -> Iterator[KeyIssuer]:
-    test_issuer = KeyIssuer(keys=[new_key()])
-    with serve(test_issuer.app()) as server:
-        test_issuer.url = server.url
-        yield test_issuer
+def issuer(issuer_server: KeyIssuer) -> KeyIssuer:
+    issuer_server.keys = [pooled_key(ISSUER_KEY)]
+    issuer_server.jwks_fetches = 0
+    return issuer_server
 
 
 @pytest.fixture
@@ -214,7 +228,7 @@ async def test_a_tampered_payload_is_refused(issuer: KeyIssuer, verifier: TokenV
 async def test_a_token_signed_by_another_key_under_a_known_kid_is_refused(
     issuer: KeyIssuer, verifier: TokenVerifier
 ) -> None:
-    impostor = new_key()
+    impostor = pooled_key(IMPOSTOR_KEY)
     token = jwt.encode({"alg": "RS256", "kid": issuer.keys[0].kid}, issuer.claims(), impostor)
     with pytest.raises(BadSignature):
         await verifier.verify(token)
@@ -222,7 +236,7 @@ async def test_a_token_signed_by_another_key_under_a_known_kid_is_refused(
 
 async def test_an_unknown_kid_is_refused(issuer: KeyIssuer, verifier: TokenVerifier) -> None:
     with pytest.raises(UnknownSigningKey):
-        await verifier.verify(issuer.sign(key=new_key()))
+        await verifier.verify(issuer.sign(key=pooled_key(IMPOSTOR_KEY)))
 
 
 @pytest.mark.parametrize(
@@ -296,7 +310,7 @@ async def test_a_flood_of_unknown_kids_refetches_the_jwks_at_most_once_per_floor
     await verifier.verify(issuer.sign())
     assert issuer.jwks_fetches == 1
 
-    strangers = [issuer.sign(key=new_key()) for _ in range(3)]
+    strangers = [issuer.sign(key=pooled_key(n)) for n in STRANGER_KEYS]
     flood = [strangers[i % 3] for i in range(60)]
     results = await asyncio.gather(*(verifier.verify(t) for t in flood), return_exceptions=True)
     assert all(isinstance(r, UnknownSigningKey) for r in results)
@@ -314,7 +328,7 @@ async def test_a_rotated_in_key_is_picked_up_after_the_floor(
     now = [1000.0]
     verifier.jwks = JWKSCache(verifier.discovery, refetch_floor=30.0, clock=lambda: now[0])
     await verifier.verify(issuer.sign())
-    rotated = new_key()
+    rotated = pooled_key(ROTATED_KEY)
     issuer.keys.append(rotated)
     token = issuer.sign(key=rotated)
     now[0] += 31
@@ -323,7 +337,7 @@ async def test_a_rotated_in_key_is_picked_up_after_the_floor(
 
 async def test_an_unreachable_issuer_is_reported_as_unavailable(http: httpx.AsyncClient) -> None:
     verifier = TokenVerifier(f"http://127.0.0.1:{free_port()}/", AUDIENCE, http)
-    token = jwt.encode({"alg": "RS256", "kid": "k"}, {"sub": "x"}, new_key())
+    token = jwt.encode({"alg": "RS256", "kid": "k"}, {"sub": "x"}, pooled_key(ISSUER_KEY))
     with pytest.raises(IssuerUnavailable):
         await verifier.verify(token)
 
