@@ -14,7 +14,7 @@ from tests.support.devidp import RunningDevIdP, running_devidp
 
 @pytest.fixture
 def devidp(tmp_path: Path) -> Iterator[RunningDevIdP]:
-    with running_devidp(tmp_path, DEVIDP_EXTRA_CALLBACKS=CALLBACK) as idp:
+    with running_devidp(tmp_path, reuse_key=True, DEVIDP_EXTRA_CALLBACKS=CALLBACK) as idp:
         yield idp
 
 

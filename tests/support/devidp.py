@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import html
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from joserfc.jwk import RSAKey
 
 from identity.devidp.app import create_app
 from identity.devidp.provider import DevIdP
@@ -70,15 +73,31 @@ def devidp_settings(data_dir: Path, port: int, **overrides: Any) -> DevIdPSettin
     return DevIdPSettings(_env_file=None, **values)
 
 
+@functools.cache
+def shared_signing_key() -> str:
+    """One private JWK (JSON) per test session, for ``running_devidp(reuse_key=True)``."""
+    key = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": "RS256"}, private=True)
+    key.ensure_kid()
+    return json.dumps(key.as_dict(private=True))
+
+
 @contextlib.contextmanager
 def running_devidp(
-    data_dir: Path, *, port: int | None = None, **setting_overrides: Any
+    data_dir: Path, *, port: int | None = None, reuse_key: bool = False, **setting_overrides: Any
 ) -> Iterator[RunningDevIdP]:
     """Start the provider with real uvicorn; state lives under ``data_dir/devidp``.
 
     Pass the same ``data_dir`` (and ``port``) again to simulate a restart.
+    ``reuse_key=True`` seeds a fresh ``data_dir`` with the session's shared signing key
+    instead of generating one (saves ~0.25 s); leave it off when a test needs
+    providers whose keys differ.
     """
     port = port or free_port()
+    key_file = data_dir / "devidp" / "signing-key.json"
+    if reuse_key and not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(shared_signing_key(), encoding="utf-8")
+        key_file.chmod(0o600)
     settings = devidp_settings(data_dir, port, **setting_overrides)
     app = create_app(settings)
     server = ServerThread(app, port=port).start()
