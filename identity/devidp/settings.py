@@ -53,20 +53,34 @@ class DevIdPSettings(BatonSettings):
         description="Allow binding to an interface other than loopback.",
     )
     mcp_public_url: str = Field(
-        "http://127.0.0.1:8788", alias="MCP_PUBLIC_URL", description="MCP server's public URL."
+        "http://127.0.0.1:8788",
+        alias="MCP_PUBLIC_URL",
+        description="Public URL of the MCP server; its /callback is registered at the dev provider.",
     )
     frontend_public_url: str = Field(
         "http://127.0.0.1:8787",
         alias="FRONTEND_PUBLIC_URL",
-        description="Front end's public URL.",
+        description="Public URL of the front end; its /auth/callback is registered at the dev provider.",
     )
-    mcp_client_id: str = Field("baton-mcp", alias="AUTH0_CLIENT_ID")
+    mcp_client_id: str = Field(
+        "baton-mcp",
+        alias="AUTH0_CLIENT_ID",
+        description="Client id of the MCP server at the identity provider (a regular web app).",
+    )
     mcp_client_secret: SecretStr = Field(
-        SecretStr("dev-insecure-mcp-secret"), alias="AUTH0_CLIENT_SECRET"
+        SecretStr("dev-insecure-mcp-secret"),
+        alias="AUTH0_CLIENT_SECRET",
+        description="Client secret of the MCP server at the identity provider.",
     )
-    frontend_client_id: str = Field("baton-web", alias="FRONTEND_CLIENT_ID")
+    frontend_client_id: str = Field(
+        "baton-web",
+        alias="FRONTEND_CLIENT_ID",
+        description="Client id of the front end at the identity provider (a regular web app).",
+    )
     frontend_client_secret: SecretStr = Field(
-        SecretStr("dev-insecure-web-secret"), alias="FRONTEND_CLIENT_SECRET"
+        SecretStr("dev-insecure-web-secret"),
+        alias="FRONTEND_CLIENT_SECRET",
+        description="Client secret of the front end at the identity provider.",
     )
     cli_client_id: str = Field(
         "baton-cli",
@@ -89,12 +103,34 @@ class DevIdPSettings(BatonSettings):
         description="Comma-separated API identifiers accepted besides AUTH0_AUDIENCE.",
     )
     users: list[DevUserSpec] | None = Field(
-        None, alias="DEVIDP_USERS", description="JSON list replacing the demo users."
+        None,
+        alias="DEVIDP_USERS",
+        description="JSON list of {username, password, permissions, email, name} replacing the demo users alice and bob.",
     )
-    access_token_ttl: int = Field(3600, alias="DEVIDP_ACCESS_TOKEN_TTL", ge=1)
-    id_token_ttl: int = Field(36000, alias="DEVIDP_ID_TOKEN_TTL", ge=1)
-    refresh_token_ttl: int = Field(30 * 24 * 3600, alias="DEVIDP_REFRESH_TOKEN_TTL", ge=1)
-    code_ttl: int = Field(60, alias="DEVIDP_CODE_TTL", ge=1)
+    access_token_ttl: int = Field(
+        3600,
+        alias="DEVIDP_ACCESS_TOKEN_TTL",
+        ge=1,
+        description="Lifetime of the dev provider's access tokens, in seconds.",
+    )
+    id_token_ttl: int = Field(
+        36000,
+        alias="DEVIDP_ID_TOKEN_TTL",
+        ge=1,
+        description="Lifetime of the dev provider's ID tokens, in seconds (Auth0's default).",
+    )
+    refresh_token_ttl: int = Field(
+        30 * 24 * 3600,
+        alias="DEVIDP_REFRESH_TOKEN_TTL",
+        ge=1,
+        description="Lifetime of each (rotating) refresh token of the dev provider, in seconds.",
+    )
+    code_ttl: int = Field(
+        60,
+        alias="DEVIDP_CODE_TTL",
+        ge=1,
+        description="Lifetime of authorization codes, in seconds (single use).",
+    )
     refresh_reuse_grace: int = Field(
         5,
         alias="DEVIDP_REFRESH_REUSE_GRACE",
@@ -102,7 +138,12 @@ class DevIdPSettings(BatonSettings):
         description="Seconds in which a just-rotated refresh token is refused without "
         "revoking its successors (concurrent refreshes); later reuse revokes them all.",
     )
-    session_ttl: int = Field(24 * 3600, alias="DEVIDP_SESSION_TTL", ge=1)
+    session_ttl: int = Field(
+        24 * 3600,
+        alias="DEVIDP_SESSION_TTL",
+        ge=1,
+        description="Lifetime of the dev provider's SSO session cookie, in seconds.",
+    )
 
     @model_validator(mode="before")
     @classmethod
