@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator
@@ -14,6 +15,8 @@ import aiosqlite
 
 from todos_api.store.base import BillingAccount, Invoice, StoreUnavailable, TodoRecord
 from todos_api.store.seed import seed_billing
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS todos (
@@ -58,6 +61,9 @@ class SqliteTodoStore:
 
     Writes are serialised with a lock: the connection is shared by every request, and
     without it one request's ``commit`` could commit another's half-done transaction.
+    Reads use ``execute_fetchall`` so that no statement stays open across an ``await``: an
+    open read would pin an old WAL snapshot, and a write begun on that connection while
+    another replica has committed fails at once with "database is locked".
     """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -69,7 +75,10 @@ class SqliteTodoStore:
     async def open(cls, path: Path) -> AsyncIterator[SqliteTodoStore]:
         """Opens (creating if needed) the database file and its tables."""
         try:
-            conn = await aiosqlite.connect(path)
+            # IMMEDIATE: take the write lock when a write transaction begins, under busy_timeout.
+            # With the default deferred BEGIN, two replicas racing to write can fail at once
+            # with "database is locked" (a stale WAL snapshot is not retried by SQLite).
+            conn = await aiosqlite.connect(path, isolation_level="IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreUnavailable("cannot open the SQLite file") from exc
         try:
@@ -86,11 +95,11 @@ class SqliteTodoStore:
 
     async def list_todos(self, owner: str) -> list[TodoRecord]:
         try:
-            async with self._conn.execute(
+            rows = await self._conn.execute_fetchall(
                 "SELECT id, title, completed, created_at FROM todos WHERE owner = ? ORDER BY seq",
                 (owner,),
-            ) as cursor:
-                return [_todo(row) for row in await cursor.fetchall()]
+            )
+            return [_todo(row) for row in rows]
         except sqlite3.Error as exc:
             raise StoreUnavailable("SQLite read failed") from exc
 
@@ -131,6 +140,7 @@ class SqliteTodoStore:
                 await self._seed_billing(owner)
                 account = await self._read_billing(owner)
         except sqlite3.Error as exc:
+            log.warning("SQLite billing query failed: %s", exc, exc_info=True)
             raise StoreUnavailable("SQLite billing query failed") from exc
         if account is None:  # seeding commits before the re-read, so this cannot happen
             raise StoreUnavailable("billing account missing after seeding")
@@ -138,25 +148,25 @@ class SqliteTodoStore:
 
     async def ping(self) -> bool:
         try:
-            async with self._conn.execute("SELECT 1") as cursor:
-                return await cursor.fetchone() is not None
+            return bool(await self._conn.execute_fetchall("SELECT 1"))
         except (sqlite3.Error, ValueError):
             return False
 
     async def _read_billing(self, owner: str) -> BillingAccount | None:
-        async with self._conn.execute(
-            "SELECT plan, monthly_amount_cents, currency FROM billing_accounts WHERE owner = ?",
-            (owner,),
-        ) as cursor:
-            account = await cursor.fetchone()
-        if account is None:
+        accounts = list(
+            await self._conn.execute_fetchall(
+                "SELECT plan, monthly_amount_cents, currency FROM billing_accounts WHERE owner = ?",
+                (owner,),
+            )
+        )
+        if not accounts:
             return None
-        async with self._conn.execute(
+        account = accounts[0]
+        rows = await self._conn.execute_fetchall(
             "SELECT id, period, issued_on, amount_cents, currency, status"
             " FROM invoices WHERE owner = ? ORDER BY period",
             (owner,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         invoices = tuple(
             Invoice(
                 id=row["id"],
