@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic_settings import BaseSettings
 
+from identity.config import DEV_SECRET_PREFIX
+
 SETTINGS_CLASSES = {
     "identity provider": "identity.devidp.settings:DevIdPSettings",
     "Todos API": "todos_api.settings:TodosApiSettings",
@@ -37,8 +39,8 @@ def _default(field: Any, secret: bool) -> str:
     value = field.get_default(call_default_factory=True)
     if hasattr(value, "get_secret_value"):
         value = value.get_secret_value()
-    if secret:
-        return "dev-only value" if value else "(empty)"
+    if secret or (isinstance(value, str) and value.startswith(DEV_SECRET_PREFIX)):
+        return "dev-only value (required outside development)" if value else "(empty)"
     if value in ("", None):
         return "(empty)"
     if isinstance(value, list | tuple | set | frozenset):
