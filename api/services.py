@@ -59,6 +59,20 @@ async def _graph_runner(graph_settings: GraphSettings | None) -> AsyncIterator[C
             await runner.aclose()
 
 
+async def _open_session_store(settings: FrontendSettings) -> SessionStore:
+    cipher = TokenCipher(settings.session_secret.get_secret_value())
+    idle, absolute = settings.session_ttl, settings.session_absolute_ttl
+    if settings.redis_url.strip():
+        from api.sessions_redis import RedisSessionStore
+
+        return RedisSessionStore.from_url(
+            settings.redis_url.strip(), cipher, idle_ttl=idle, absolute_ttl=absolute
+        )
+    return await SqliteSessionStore.open(
+        settings.sessions_path, cipher, idle_ttl=idle, absolute_ttl=absolute
+    )
+
+
 @contextlib.asynccontextmanager
 async def open_services(
     settings: FrontendSettings,
@@ -87,12 +101,7 @@ async def open_services(
             http=http,
         )
         if session_store is None:
-            session_store = await SqliteSessionStore.open(
-                settings.sessions_path,
-                TokenCipher(settings.session_secret.get_secret_value()),
-                idle_ttl=settings.session_ttl,
-                absolute_ttl=settings.session_absolute_ttl,
-            )
+            session_store = await _open_session_store(settings)
             stack.push_async_callback(session_store.close)
         if thread_store is None:
             thread_store = await SqliteThreadStore.open(settings.threads_path)

@@ -9,11 +9,13 @@ the scale-out work behind the same Protocol.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -60,9 +62,16 @@ class SessionStore(Protocol):
         """The live session for ``session_id`` (extending its idle lifetime), else ``None``."""
         ...
 
-    async def update_tokens(self, session_id: str, tokens: SessionTokens) -> None: ...
+    async def update_tokens(self, session_id: str, tokens: SessionTokens) -> None:
+        """Replace the tokens of a live session; a no-op if it has ended meanwhile."""
+        ...
 
     async def delete(self, session_id: str) -> None: ...
+
+    def refresh_lock(self, session_id: str) -> AbstractAsyncContextManager[None]:
+        """Held while refreshing: across every process sharing the store, only one
+        spends the (possibly rotating) refresh token at a time."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -70,8 +79,51 @@ class SessionStore(Protocol):
 EXTEND_GRANULARITY = 60.0
 
 
-def _hash_id(session_id: str) -> str:
+def hash_id(session_id: str) -> str:
+    """What stores keep instead of the cookie value: a copied store yields no live cookies."""
     return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def new_session(
+    *, subject: str, name: str, email: str | None, tokens: SessionTokens, now: float, ttl: float
+) -> Session:
+    return Session(
+        id=secrets.token_urlsafe(32),
+        subject=subject,
+        name=name,
+        email=email,
+        csrf_token=secrets.token_urlsafe(32),
+        tokens=tokens,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+
+
+def seal_tokens(cipher: TokenCipher, tokens: SessionTokens) -> bytes:
+    return cipher.encrypt(
+        json.dumps(
+            {
+                "access_token": tokens.access_token,
+                "expires_at": tokens.expires_at,
+                "refresh_token": tokens.refresh_token,
+                "id_token": tokens.id_token,
+            }
+        )
+    )
+
+
+def open_tokens(cipher: TokenCipher, sealed: bytes) -> SessionTokens | None:
+    """The tokens, or ``None`` if they were tampered with or the secret changed."""
+    plain = cipher.decrypt(sealed)
+    if plain is None:
+        return None
+    data = json.loads(plain)
+    return SessionTokens(
+        access_token=data["access_token"],
+        expires_at=float(data["expires_at"]),
+        refresh_token=data.get("refresh_token"),
+        id_token=data.get("id_token"),
+    )
 
 
 _SCHEMA = """
@@ -129,27 +181,25 @@ class SqliteSessionStore:
         self, *, subject: str, name: str, email: str | None, tokens: SessionTokens
     ) -> Session:
         now = self._clock()
-        session = Session(
-            id=secrets.token_urlsafe(32),
+        session = new_session(
             subject=subject,
             name=name,
             email=email,
-            csrf_token=secrets.token_urlsafe(32),
             tokens=tokens,
-            created_at=now,
-            expires_at=min(now + self._idle_ttl, now + self._absolute_ttl),
+            now=now,
+            ttl=min(self._idle_ttl, self._absolute_ttl),
         )
         # Old rows are swept at login time so the table stays bounded without a timer.
         await self._db.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
         await self._db.execute(
             "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                _hash_id(session.id),
+                hash_id(session.id),
                 subject,
                 name,
                 email,
                 session.csrf_token,
-                self._seal(tokens),
+                seal_tokens(self._cipher, tokens),
                 now,
                 session.expires_at,
                 now + self._absolute_ttl,
@@ -161,7 +211,7 @@ class SqliteSessionStore:
     async def get(self, session_id: str) -> Session | None:
         if not session_id or len(session_id) > 128:
             return None
-        key = _hash_id(session_id)
+        key = hash_id(session_id)
         async with self._db.execute(
             "SELECT subject, name, email, csrf_token, tokens, created_at, expires_at,"
             " absolute_expires_at FROM sessions WHERE id_hash = ?",
@@ -172,7 +222,7 @@ class SqliteSessionStore:
             return None
         subject, name, email, csrf, sealed, created_at, expires_at, absolute = row
         now = self._clock()
-        tokens = self._open(sealed)
+        tokens = open_tokens(self._cipher, sealed)
         if expires_at <= now or tokens is None:
             await self.delete(session_id)
             return None
@@ -191,44 +241,34 @@ class SqliteSessionStore:
     async def update_tokens(self, session_id: str, tokens: SessionTokens) -> None:
         await self._db.execute(
             "UPDATE sessions SET tokens = ? WHERE id_hash = ?",
-            (self._seal(tokens), _hash_id(session_id)),
+            (seal_tokens(self._cipher, tokens), hash_id(session_id)),
         )
         await self._db.commit()
 
     async def delete(self, session_id: str) -> None:
-        await self._db.execute("DELETE FROM sessions WHERE id_hash = ?", (_hash_id(session_id),))
+        await self._db.execute("DELETE FROM sessions WHERE id_hash = ?", (hash_id(session_id),))
         await self._db.commit()
 
     async def close(self) -> None:
         await self._db.close()
 
-    def _seal(self, tokens: SessionTokens) -> bytes:
-        return self._cipher.encrypt(
-            json.dumps(
-                {
-                    "access_token": tokens.access_token,
-                    "expires_at": tokens.expires_at,
-                    "refresh_token": tokens.refresh_token,
-                    "id_token": tokens.id_token,
-                }
-            )
-        )
-
-    def _open(self, sealed: bytes) -> SessionTokens | None:
-        plain = self._cipher.decrypt(sealed)
-        if plain is None:
-            return None
-        data = json.loads(plain)
-        return SessionTokens(
-            access_token=data["access_token"],
-            expires_at=float(data["expires_at"]),
-            refresh_token=data.get("refresh_token"),
-            id_token=data.get("id_token"),
-        )
+    def refresh_lock(self, session_id: str) -> AbstractAsyncContextManager[None]:
+        # One SQLite file means one process: SessionManager's in-process lock suffices.
+        return contextlib.nullcontext()
 
 
 def with_tokens(session: Session, tokens: SessionTokens) -> Session:
     return replace(session, tokens=tokens)
 
 
-__all__ = ["Session", "SessionStore", "SessionTokens", "SqliteSessionStore", "with_tokens"]
+__all__ = [
+    "Session",
+    "SessionStore",
+    "SessionTokens",
+    "SqliteSessionStore",
+    "hash_id",
+    "new_session",
+    "open_tokens",
+    "seal_tokens",
+    "with_tokens",
+]

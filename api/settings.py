@@ -86,6 +86,12 @@ class FrontendSettings(BatonSettings):
         gt=0,
         description="Keep-alive ping interval of the chat stream.",
     )
+    redis_url: str = Field(
+        "",
+        alias="REDIS_URL",
+        description="redis:// URL for shared state at scale; the front end keeps its sessions "
+        "there (empty: {BATON_DATA_DIR}/frontend/sessions.sqlite).",
+    )
     readiness_timeout: float = Field(
         3.0, alias="READYZ_TIMEOUT", gt=0, description="Per-dependency timeout of /readyz."
     )

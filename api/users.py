@@ -83,23 +83,32 @@ class SessionManager:
         if lock is None:
             lock = asyncio.Lock()
             self._locks[session_id] = lock
-        async with lock:
-            # Another request may have refreshed while this one waited.
-            current = await self.store.get(session_id)
-            if current is None or not self._needs_refresh(current):
+        try:
+            async with lock, self.store.refresh_lock(session_id):
+                return await self._refresh(session_id)
+        except TimeoutError:
+            # Another replica holds the refresh lock too long: use the token while it lasts.
+            log.warning("refresh lock timed out")
+            return session if session.tokens.expires_at > self._clock() else None
+
+    async def _refresh(self, session_id: str) -> Session | None:
+        """Refresh under the locks; re-reads first, since another request (or replica)
+        may have refreshed while this one waited."""
+        current = await self.store.get(session_id)
+        if current is None or not self._needs_refresh(current):
+            return current
+        try:
+            tokens = await self._oidc.refresh(current.tokens)
+        except RefreshFailed as exc:
+            if exc.transient and current.tokens.expires_at > self._clock():
+                # The issuer hiccuped and the token still works: retry next request.
+                log.warning("refresh failed transiently, keeping the session: %s", exc)
                 return current
-            try:
-                tokens = await self._oidc.refresh(current.tokens)
-            except RefreshFailed as exc:
-                if exc.transient and current.tokens.expires_at > self._clock():
-                    # The issuer hiccuped and the token still works: retry next request.
-                    log.warning("refresh failed transiently, keeping the session: %s", exc)
-                    return current
-                log.info("refresh failed, ending session: %s", exc)
-                await self.store.delete(session_id)
-                return None
-            await self.store.update_tokens(session_id, tokens)
-            return with_tokens(current, tokens)
+            log.info("refresh failed, ending session: %s", exc)
+            await self.store.delete(session_id)
+            return None
+        await self.store.update_tokens(session_id, tokens)
+        return with_tokens(current, tokens)
 
     def _needs_refresh(self, session: Session) -> bool:
         return session.tokens.expires_at - self._margin <= self._clock()

@@ -7,6 +7,7 @@ import asyncio
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -155,43 +156,6 @@ def test_tokens_are_encrypted_and_session_ids_hashed_at_rest(
     assert session_id.encode() not in raw
 
 
-async def test_sessions_expire_when_idle_and_at_their_absolute_lifetime(tmp_path: Path) -> None:
-    now = [1000.0]
-    store = await SqliteSessionStore.open(
-        tmp_path / "s.sqlite",
-        TokenCipher("k"),
-        idle_ttl=100,
-        absolute_ttl=300,
-        clock=lambda: now[0],
-    )
-    tokens = SessionTokens(access_token="a", expires_at=5000)
-    try:
-        idle = await store.create(subject="u", name="U", email=None, tokens=tokens)
-        active = await store.create(subject="u", name="U", email=None, tokens=tokens)
-        for _ in range(3):  # keep one session busy every 90 s
-            now[0] += 90
-            assert await store.get(active.id) is not None
-        assert await store.get(idle.id) is None  # idle for 270 s
-        now[0] += 90  # 360 s after creation: past the 300 s absolute lifetime
-        assert await store.get(active.id) is None
-    finally:
-        await store.close()
-
-
-async def test_a_changed_session_secret_ends_old_sessions(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite"
-    first = await SqliteSessionStore.open(path, TokenCipher("one"), idle_ttl=100, absolute_ttl=100)
-    session = await first.create(
-        subject="u", name="U", email=None, tokens=SessionTokens(access_token="a", expires_at=9e9)
-    )
-    await first.close()
-    second = await SqliteSessionStore.open(path, TokenCipher("two"), idle_ttl=100, absolute_ttl=100)
-    try:
-        assert await second.get(session.id) is None
-    finally:
-        await second.close()
-
-
 def test_tokens_never_appear_in_reprs() -> None:
     tokens = SessionTokens(access_token="secret-a", expires_at=1, refresh_token="secret-r")
 
@@ -231,3 +195,45 @@ def test_an_unreachable_issuer_keeps_a_still_valid_session_until_its_token_expir
 
     assert still_valid.status_code == 200
     assert expired.status_code == 401
+
+
+async def test_two_replicas_sharing_redis_refresh_a_session_once_between_them(
+    tmp_path: Path, frontend_port: int, browser_http: httpx.Client
+) -> None:
+    from tests.api.redis_server import REDIS_SERVER, running_redis
+    from tests.support.servers import free_port
+
+    if not REDIS_SERVER:
+        pytest.skip("redis-server is not installed")
+    public = f"http://127.0.0.1:{frontend_port}"
+    with (
+        running_redis(tmp_path / "redis") as redis_url,
+        running_devidp(
+            tmp_path / "idp", FRONTEND_PUBLIC_URL=public, DEVIDP_ACCESS_TOKEN_TTL=30
+        ) as idp,
+    ):
+        common: dict[str, Any] = {
+            "issuer_url": idp.url,
+            "REDIS_URL": redis_url,
+            "SESSION_REFRESH_MARGIN": 60,
+        }
+        first = frontend_settings(tmp_path / "a", port=frontend_port, **common)
+        # Behind a load balancer both replicas answer for the same public URL.
+        second = frontend_settings(
+            tmp_path / "b", port=free_port(), FRONTEND_PUBLIC_URL=public, **common
+        )
+        with (
+            running_frontend(first, ScriptedRunner()) as a,
+            running_frontend(second, ScriptedRunner()) as b,
+        ):
+            await asyncio.to_thread(login, browser_http, a.url, "alice")
+            cookies = {"baton_session": browser_http.cookies["baton_session"]}
+            async with httpx.AsyncClient(cookies=cookies, timeout=30) as client:
+                answers = await asyncio.gather(
+                    *(client.get(url + "/api/me") for url in [a.url, b.url] * 8)
+                )
+                after = await client.get(b.url + "/api/me")
+
+    assert [r.status_code for r in answers] == [200] * 16
+    assert after.status_code == 200
+    assert not (tmp_path / "a" / "frontend" / "sessions.sqlite").exists()
