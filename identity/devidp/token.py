@@ -96,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except TokenCommandError as exc:
         print(f"token: {exc}", file=sys.stderr)
+        if not settings.uses_dev_idp:
+            print(
+                "token: note: AUTH0_DOMAIN is set; this command only talks to the dev "
+                "identity provider at DEVIDP_PUBLIC_URL",
+                file=sys.stderr,
+            )
         return 1
     print(body["access_token"])
     return 0

@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 from joserfc.jwk import RSAKey
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 from identity.devidp.app import create_app
 from identity.devidp.provider import DevIdP
@@ -59,8 +60,26 @@ class RunningDevIdP:
         return self.url + "/.well-known/jwks.json"
 
 
+class HermeticDevIdPSettings(DevIdPSettings):
+    """``DevIdPSettings`` from explicit values only: no environment, ``.env`` or ``.dev.vars``."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
 def devidp_settings(data_dir: Path, port: int, **overrides: Any) -> DevIdPSettings:
-    """Settings for a provider on ``port`` keeping its state in ``data_dir``."""
+    """Settings for a provider on ``port`` keeping its state in ``data_dir``.
+
+    Only the given values count: a developer's exported variables cannot leak in.
+    """
     values: dict[str, Any] = {
         "NODE_ENV": "development",
         "BATON_DATA_DIR": str(data_dir),
@@ -70,7 +89,7 @@ def devidp_settings(data_dir: Path, port: int, **overrides: Any) -> DevIdPSettin
         "AUTH0_DOMAIN": "",
     }
     values.update(overrides)
-    return DevIdPSettings(_env_file=None, **values)
+    return HermeticDevIdPSettings(**values)
 
 
 @functools.cache
