@@ -7,16 +7,24 @@ must show up in her chat, Bob must see none of it, and a restart must lose nothi
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
+import pytest
+from langgraph_sdk import get_client
 
 from tests.api.support import csrf_of, login, parse_sse
 from tests.e2e.conftest import World
+from tests.graph.langgraph_dev import start_langgraph_dev
 from tests.mcp_server.clients import mcp_session, tool_names
 from tests.mcp_server.oauth_client import BrowserUser, MemoryTokenStorage, oauth_provider
 from tests.support.devidp import password_token
 
 TODO = "water the plants"
+
+
+def _human(text: str) -> dict[str, Any]:
+    return {"messages": [{"role": "human", "content": text}]}
 
 
 def _chat(world: World, user: str, message: str, thread_id: str | None = None) -> dict[str, object]:
@@ -115,6 +123,38 @@ def test_bob_gets_a_clear_answer_without_billing_and_none_of_alices_data_in_chat
     assert http.get(f"{world.urls.frontend}/api/threads/{alice_thread}").status_code == 404
     listed = http.get(f"{world.urls.frontend}/api/threads").json()
     assert alice_thread not in json.dumps(listed)
+
+
+async def test_alice_sees_it_through_langgraph_dev_and_bob_gets_neither_her_data_nor_billing(
+    world: World,
+) -> None:
+    server = start_langgraph_dev(world.cwd / "studio", world.stack.env)
+    try:
+        alice = password_token(world.urls.issuer, "alice")["access_token"]
+        bob = password_token(world.urls.issuer, "bob")["access_token"]
+        as_alice = get_client(url=server.url, headers={"Authorization": f"Bearer {alice}"})
+        as_bob = get_client(url=server.url, headers={"Authorization": f"Bearer {bob}"})
+
+        thread = await as_alice.threads.create()
+        await as_alice.runs.wait(thread["thread_id"], "baton", input=_human("show my todos"))
+        state: Any = await as_alice.threads.get_state(thread["thread_id"])
+        assert TODO in state["values"]["messages"][-1]["content"]
+
+        bobs = await as_bob.threads.create()
+        await as_bob.runs.wait(
+            bobs["thread_id"], "baton", input=_human("show my todos and my billing")
+        )
+        bob_state: Any = await as_bob.threads.get_state(bobs["thread_id"])
+        bob_answer = bob_state["values"]["messages"][-1]["content"]
+        assert TODO not in bob_answer
+        assert "not available" in bob_answer.lower()
+        with pytest.raises(httpx.HTTPStatusError) as refused:
+            await as_bob.threads.get_state(thread["thread_id"])
+        assert refused.value.response.status_code == 404
+        for client in (as_alice, as_bob):
+            await client.http.client.aclose()
+    finally:
+        server.stop()
 
 
 def test_after_a_restart_alices_conversation_refresh_token_and_todos_are_intact(
