@@ -14,6 +14,7 @@ from tests.identity.flows import (
     redirect_params,
     sign_in_for_code,
     unverified_claims,
+    unverified_header,
 )
 from tests.support.devidp import RunningDevIdP, submit_login
 
@@ -40,6 +41,9 @@ async def test_signing_in_through_the_form_yields_tokens_that_the_shared_verifie
     assert verified.claims["permissions"] == ["read:todos", "write:todos", "read:billing"]
 
     keys = KeySet.import_key_set(httpx.get(devidp.jwks_url).json())
+    access_header = unverified_header(tokens["access_token"])
+    assert access_header["kid"] == keys.keys[0].kid
+    assert access_header["alg"] == "RS256"
     id_token = jwt.decode(tokens["id_token"], keys, algorithms=["RS256"])
     assert id_token.header["kid"] == keys.keys[0].kid
     jwt.JWTClaimsRegistry(
