@@ -61,6 +61,10 @@ def create_app(
         summary="Sign in, chat with the planner/worker/critic graph, manage your threads.",
         version="0.1.0",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load scripts from a CDN and inline, which the CSP
+        # (default-src 'self') forbids; the document itself is at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     for router in (pages.router, auth.router, me.router, chat.router, threads.router):

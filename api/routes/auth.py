@@ -40,7 +40,6 @@ async def login(
     return_to: str | None = Query(
         None,
         alias="returnTo",
-        max_length=2048,
         description="Path on this site to land on afterwards (other values are ignored).",
     ),
 ) -> Response:
