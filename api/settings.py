@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
-from identity.config import BatonSettings
+from identity.config import BatonSettings, SettingsError, is_loopback_url
 
 DEFAULT_SCOPE = "openid email profile offline_access read:todos write:todos read:billing"
 
@@ -95,6 +95,18 @@ class FrontendSettings(BatonSettings):
     readiness_timeout: float = Field(
         3.0, alias="READYZ_TIMEOUT", gt=0, description="Per-dependency timeout of /readyz."
     )
+
+    @model_validator(mode="after")
+    def _public_url_is_https_in_production(self) -> FrontendSettings:
+        # Outside development the session cookie is Secure (__Host-): over plain http
+        # browsers would drop it and every login would silently fail.
+        if (
+            not self.is_development
+            and urlsplit(self.public_url).scheme != "https"
+            and not is_loopback_url(self.public_url)
+        ):
+            raise SettingsError("FRONTEND_PUBLIC_URL must be https outside development")
+        return self
 
     @property
     def base_url(self) -> str:

@@ -236,3 +236,18 @@ def test_no_credentials_get_401(frontend: RunningFrontend) -> None:
     assert answer.status_code == 401
     assert answer.headers["www-authenticate"].startswith("Bearer")
     assert answer.json()["detail"]
+
+
+def test_production_refuses_a_plain_http_public_url(tmp_path) -> None:
+    from api.settings import FrontendSettings
+
+    with pytest.raises(ValueError, match="FRONTEND_PUBLIC_URL"):
+        FrontendSettings(
+            _env_file=None,
+            NODE_ENV="production",
+            AUTH0_DOMAIN="tenant.example.com",
+            FRONTEND_CLIENT_SECRET="real-secret",
+            FRONTEND_SESSION_SECRET="real-session-secret",
+            FRONTEND_PUBLIC_URL="http://chat.example.com",
+            BATON_DATA_DIR=str(tmp_path),
+        )
