@@ -1,10 +1,12 @@
 """Grants as the tools use them: creating them, and a fresh upstream token on demand.
 
 ``GrantAccess.upstream_token`` refreshes a near-expiry upstream token once, however
-many tool calls ask at the same moment: callers for one grant queue on a per-grant
-lock, and the winner's refresh is stored with a conditional write (``version``), so
-the rest find the fresh token when they get the lock. Across replicas the store's
-conditional write decides; the loser re-reads.
+many tool calls ask at the same moment. In one process, callers for one grant queue
+on a per-grant lock and find the fresh token when they get it. Across processes and
+replicas, the lock holder must also win a lease in the store (``claim_refresh``, one
+conditional write); a replica that loses waits for the winner's new version instead
+of spending the same upstream refresh token, which a rotating provider would answer
+with ``invalid_grant`` (and that would revoke the grant).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from mcp_server.upstream import (
 )
 
 logger = logging.getLogger(__name__)
+
+REFRESH_LEASE = 30.0  # seconds a replica may take to refresh before others try themselves
+PEER_POLL = 0.05
 
 PROFILE_CLAIMS = ("sub", "iss", "name", "nickname", "email", "email_verified", "picture", "azp")
 
@@ -70,6 +75,7 @@ class GrantAccess:
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._queued: dict[str, int] = {}
+        self.peer_waits = 0  # times this process waited for another replica's refresh
 
     async def create(
         self,
@@ -181,21 +187,48 @@ class GrantAccess:
             return self._cipher.decrypt(grant.upstream_access_enc)
         raise GrantRevoked("the exchanged token has expired; exchange a new one")
 
-    async def _refresh(self, grant: Grant) -> str:
+    async def _refresh(self, grant: Grant, *, may_wait: bool = True) -> str:
         assert grant.upstream_refresh_enc is not None
+        now = self._clock()
+        if not await self._store.claim_refresh(grant.id, grant.version, now + REFRESH_LEASE, now):
+            if may_wait:
+                return await self._wait_for_peer(grant)
+            return self._still_valid_or_unavailable(grant, TimeoutError("refresh lease held"))
         try:
             tokens = await self._upstream.refresh(self._cipher.decrypt(grant.upstream_refresh_enc))
         except UpstreamRejected as exc:
             if exc.error == "invalid_grant":
-                logger.info("upstream refused the refresh token of grant %s; revoking it", grant.id)
-                await self._store.revoke_grant(grant.id)
-                raise GrantRevoked("the upstream authorization ended") from exc
+                return await self._refused(grant, exc)
             logger.warning("upstream refresh failed for grant %s: %s", grant.id, exc.error)
+            await self._store.release_refresh(grant.id, grant.version)
             return self._still_valid_or_unavailable(grant, exc)
         except UpstreamUnavailable as exc:
             logger.warning("upstream refresh unavailable for grant %s: %s", grant.id, exc.error)
+            await self._store.release_refresh(grant.id, grant.version)
             return self._still_valid_or_unavailable(grant, exc)
         return await self._store_refreshed(grant, tokens)
+
+    async def _refused(self, grant: Grant, exc: UpstreamRejected) -> str:
+        current = await self.live_grant(grant.id)
+        if current.version != grant.version:
+            # Another replica refreshed after all (the lease had lapsed): use its token.
+            return self._cipher.decrypt(current.upstream_access_enc)
+        logger.info("upstream refused the refresh token of grant %s; revoking it", grant.id)
+        await self._store.revoke_grant(grant.id)
+        raise GrantRevoked("the upstream authorization ended") from exc
+
+    async def _wait_for_peer(self, grant: Grant) -> str:
+        """Another process holds the refresh lease: poll for its result until the lease ends."""
+        self.peer_waits += 1
+        while True:
+            await asyncio.sleep(PEER_POLL)
+            current = await self.live_grant(grant.id)
+            if current.version != grant.version:
+                return self._cipher.decrypt(current.upstream_access_enc)
+            lease = current.refresh_lease_until
+            if lease is None or lease < self._clock():
+                # The peer gave up or died: try once ourselves.
+                return await self._refresh(current, may_wait=False)
 
     def _still_valid_or_unavailable(self, grant: Grant, exc: Exception) -> str:
         if grant.upstream_expires_at > self._clock():

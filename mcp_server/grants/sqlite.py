@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS grants (
     id TEXT PRIMARY KEY, subject TEXT NOT NULL, client_id TEXT NOT NULL, kind TEXT NOT NULL,
     scopes TEXT NOT NULL, claims TEXT NOT NULL, upstream_access_enc TEXT NOT NULL,
     upstream_refresh_enc TEXT, upstream_expires_at REAL NOT NULL, version INTEGER NOT NULL,
-    created_at REAL NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+    created_at REAL NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, refresh_lease_until REAL);
 CREATE INDEX IF NOT EXISTS grants_by_user ON grants (subject, client_id, kind, revoked);
 CREATE INDEX IF NOT EXISTS grants_by_client ON grants (client_id, revoked);
 CREATE TABLE IF NOT EXISTS tokens (
@@ -103,6 +103,13 @@ class SqliteGrantStore:
         await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA busy_timeout=5000")
         await self._db.executescript(SCHEMA)
+        await self._migrate()
+
+    async def _migrate(self) -> None:
+        async with self.db.execute("PRAGMA table_info(grants)") as cursor:
+            columns = {row[1] for row in await cursor.fetchall()}
+        if "refresh_lease_until" not in columns:  # files from before refresh leases existed
+            await self.db.execute("ALTER TABLE grants ADD COLUMN refresh_lease_until REAL")
 
     async def close(self) -> None:
         if self._db is not None:
@@ -237,7 +244,8 @@ class SqliteGrantStore:
         changed = await self._update(
             "UPDATE grants SET upstream_access_enc = ?, upstream_refresh_enc = ?, "
             "upstream_expires_at = ?, scopes = COALESCE(?, scopes), claims = COALESCE(?, claims), "
-            "version = version + 1 WHERE id = ? AND version = ? AND revoked = 0",
+            "version = version + 1, refresh_lease_until = NULL "
+            "WHERE id = ? AND version = ? AND revoked = 0",
             access_enc,
             refresh_enc,
             expires_at,
@@ -247,6 +255,26 @@ class SqliteGrantStore:
             expected_version,
         )
         return changed == 1
+
+    async def claim_refresh(
+        self, grant_id: str, expected_version: int, lease_until: float, now: float
+    ) -> bool:
+        changed = await self._update(
+            "UPDATE grants SET refresh_lease_until = ? WHERE id = ? AND version = ? AND revoked = 0 "
+            "AND (refresh_lease_until IS NULL OR refresh_lease_until < ?)",
+            lease_until,
+            grant_id,
+            expected_version,
+            now,
+        )
+        return changed == 1
+
+    async def release_refresh(self, grant_id: str, expected_version: int) -> None:
+        await self._update(
+            "UPDATE grants SET refresh_lease_until = NULL WHERE id = ? AND version = ?",
+            grant_id,
+            expected_version,
+        )
 
     async def revoke_grant(self, grant_id: str) -> None:
         # The grant first: every token lookup checks it, so the family is dead from this

@@ -84,6 +84,8 @@ class Grant:
     version: int
     created_at: float
     revoked: bool = False
+    # Set while one replica refreshes the upstream token; others wait for its result.
+    refresh_lease_until: float | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,15 @@ class GrantStore(Protocol):
         claims: dict[str, Any] | None = None,
     ) -> bool:
         """Store new upstream tokens if nobody else did since ``expected_version``."""
+
+    async def claim_refresh(
+        self, grant_id: str, expected_version: int, lease_until: float, now: float
+    ) -> bool:
+        """Take the right to refresh the upstream token (until ``lease_until``) if nobody holds it
+        and the grant is still at ``expected_version``; True only for the single caller that did."""
+
+    async def release_refresh(self, grant_id: str, expected_version: int) -> None:
+        """Give the lease back after a failed refresh (``replace_upstream`` clears it too)."""
 
     async def revoke_grant(self, grant_id: str) -> None:
         """Revoke the grant and every token issued under it (the whole token family)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from mcp_server.auth.cimd import CimdFetcher
 from mcp_server.auth.registry import ClientRegistry
-from mcp_server.grants.sqlite import SqliteGrantStore
+from mcp_server.grants.sqlite import SCHEMA, SqliteGrantStore
 from mcp_server.grants.store import (
     AuthorizationCodeRecord,
     ClientRecord,
@@ -151,3 +152,45 @@ async def test_revoking_a_grant_revokes_its_tokens(store: SqliteGrantStore) -> N
         token = await store.get_token(token_hash)
         assert token is not None and token.revoked
     assert not await store.use_refresh_token("rt")
+
+
+async def test_one_of_many_concurrent_claimants_gets_the_refresh_lease(
+    store: SqliteGrantStore,
+) -> None:
+    now = time.time()
+    await store.save_grant(_grant("g", "c"))
+
+    claims = await asyncio.gather(*(store.claim_refresh("g", 0, now + 30, now) for _ in range(10)))
+
+    assert claims.count(True) == 1
+    assert not await store.claim_refresh("g", 0, now + 30, now + 29), "still leased"
+    assert await store.claim_refresh("g", 0, now + 60, now + 31), "a lapsed lease can be taken over"
+
+
+async def test_storing_new_upstream_tokens_or_releasing_ends_the_lease(
+    store: SqliteGrantStore,
+) -> None:
+    now = time.time()
+    await store.save_grant(_grant("g", "c"))
+    assert await store.claim_refresh("g", 0, now + 30, now)
+
+    await store.release_refresh("g", 0)
+    assert await store.claim_refresh("g", 0, now + 30, now)
+    assert await store.replace_upstream("g", 0, access_enc="a", refresh_enc=None, expires_at=1.0)
+
+    grant = await store.get_grant("g")
+    assert grant is not None and grant.refresh_lease_until is None
+    assert not await store.claim_refresh("g", 0, now + 30, now), "the version moved on"
+
+
+async def test_a_grants_file_from_before_refresh_leases_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(SCHEMA.replace(", refresh_lease_until REAL", ""))
+    old = SqliteGrantStore(str(path))
+    await old.initialize()
+    try:
+        await old.save_grant(_grant("g", "c"))
+        assert await old.claim_refresh("g", 0, time.time() + 30, time.time())
+    finally:
+        await old.close()

@@ -182,3 +182,58 @@ async def test_a_near_expiry_token_is_still_used_while_the_upstream_is_down(tmp_
 
     assert response.status_code == 200
     assert not response.json()["result"]["isError"]
+
+
+def _lease(grants_file: Path, grant_id: str, until: float) -> None:
+    with sqlite3.connect(grants_file) as db:
+        db.execute("UPDATE grants SET refresh_lease_until = ? WHERE id = ?", (until, grant_id))
+
+
+async def test_a_replica_waits_for_another_replicas_refresh_instead_of_spending_the_token_again(
+    tmp_path: Path,
+) -> None:
+    counters: list[CountingUpstream] = []
+
+    def wrap(inner: UpstreamClient) -> UpstreamClient:
+        counters.append(CountingUpstream(inner))
+        return counters[-1]
+
+    with running_stack(tmp_path, overrides=Overrides(wrap_upstream=wrap)) as stack:
+        token = await _baton_token(stack)
+        grant_id = _age_upstream_token(stack.mcp.grants_file, seconds_left=5)
+        _lease(stack.mcp.grants_file, grant_id, time.time() + 30)  # another replica is refreshing
+        grants = stack.mcp.app.state.grants
+        async with httpx.AsyncClient(base_url=stack.mcp.url, timeout=30) as http:
+            call = asyncio.create_task(http.post(**_call(token)))
+            await _poll(lambda: grants.peer_waits == 1)
+            with sqlite3.connect(stack.mcp.grants_file) as db:  # ... and stores its result
+                db.execute(
+                    "UPDATE grants SET version = version + 1, upstream_expires_at = ?, "
+                    "refresh_lease_until = NULL WHERE id = ?",
+                    (time.time() + 3600, grant_id),
+                )
+            response = await call
+
+    assert response.status_code == 200
+    assert not response.json()["result"]["isError"]
+    assert counters[0].refreshes == 0
+
+
+async def test_when_the_other_replicas_lease_lapses_this_one_refreshes_itself(
+    tmp_path: Path,
+) -> None:
+    counters: list[CountingUpstream] = []
+
+    def wrap(inner: UpstreamClient) -> UpstreamClient:
+        counters.append(CountingUpstream(inner))
+        return counters[-1]
+
+    with running_stack(tmp_path, overrides=Overrides(wrap_upstream=wrap)) as stack:
+        token = await _baton_token(stack)
+        grant_id = _age_upstream_token(stack.mcp.grants_file, seconds_left=5)
+        _lease(stack.mcp.grants_file, grant_id, time.time() + 0.3)  # a replica that then died
+        async with httpx.AsyncClient(base_url=stack.mcp.url, timeout=30) as http:
+            response = await http.post(**_call(token))
+
+    assert response.status_code == 200
+    assert counters[0].refreshes == 1
