@@ -16,7 +16,7 @@ from identity.devidp.endpoints.authorize import authorize, login
 from identity.devidp.endpoints.common import oauth_error
 from identity.devidp.endpoints.discovery import healthz, jwks, openid_configuration
 from identity.devidp.endpoints.logout import logout
-from identity.devidp.endpoints.token import token
+from identity.devidp.endpoints.token import revoke, token
 from identity.devidp.endpoints.userinfo import userinfo
 from identity.devidp.provider import DevIdP
 from identity.devidp.settings import DevIdPSettings
@@ -66,6 +66,7 @@ def create_app(settings: DevIdPSettings | None = None) -> Starlette:
         Route("/authorize", authorize, methods=["GET", "POST"]),
         Route("/login", login, methods=["POST"]),
         Route("/oauth/token", token, methods=["POST"]),
+        Route("/oauth/revoke", revoke, methods=["POST"]),
         Route("/userinfo", userinfo, methods=["GET", "POST"]),
         Route("/v2/logout", logout, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -32,6 +32,7 @@ from identity.devidp.grants import (
     RefreshTokenGrant,
     S256CodeChallenge,
 )
+from identity.devidp.revocation import RefreshTokenRevocation
 from identity.devidp.scopes import granted_scope
 from identity.devidp.storage import RefreshRecord, Storage
 from identity.devidp.tokens import AccessTokenGenerator, CodeIdTokens, GrantIdTokens, IdTokenSigner
@@ -132,6 +133,7 @@ class DevAuthorizationServer(AuthorizationServer):
         )
         self.register_grant(RefreshTokenGrant, [GrantIdTokens(signer)])
         self.register_grant(PasswordGrant, [GrantIdTokens(signer)])
+        self.register_endpoint(RefreshTokenRevocation)
 
     def query_client(self, client_id: object) -> Client | None:
         return self.clients.get(client_id) if isinstance(client_id, str) else None

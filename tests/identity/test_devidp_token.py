@@ -292,3 +292,39 @@ def test_extra_audiences_from_settings_are_accepted(tmp_path: Path) -> None:
     with running_devidp(tmp_path, DEVIDP_EXTRA_AUDIENCES="urn:other-api") as idp:
         tokens = password_token(idp.url, "alice", audience="urn:other-api", scope="read:todos")
     assert unverified_claims(tokens["access_token"])["aud"] == "urn:other-api"
+
+
+def test_revoking_a_refresh_token_ends_it_and_its_rotations(browser: httpx.Client) -> None:
+    request = AuthorizeRequest()
+    tokens = exchange_code(browser, request, sign_in_for_code(browser, request)).json()
+    rotated = refresh(browser, tokens["refresh_token"]).json()["refresh_token"]
+    revoked = browser.post(
+        "/oauth/revoke",
+        data={"token": rotated, "token_type_hint": "refresh_token"},
+        auth=WEB_CLIENT,
+    )
+    assert revoked.status_code == 200
+    assert json_error(refresh(browser, rotated))["error"] == "invalid_grant"
+
+
+def test_revocation_requires_the_owning_client(browser: httpx.Client) -> None:
+    request = AuthorizeRequest()
+    tokens = exchange_code(browser, request, sign_in_for_code(browser, request)).json()
+    other = browser.post("/oauth/revoke", data={"token": tokens["refresh_token"]}, auth=MCP_CLIENT)
+    assert json_error(other)["error"] == "invalid_grant"
+    wrong_secret = browser.post(
+        "/oauth/revoke", data={"token": tokens["refresh_token"]}, auth=("baton-web", "nope")
+    )
+    assert wrong_secret.status_code == 401
+    assert refresh(browser, tokens["refresh_token"]).status_code == 200
+
+
+def test_revoking_an_access_token_or_an_unknown_token_answers_200(
+    devidp: RunningDevIdP,
+) -> None:
+    tokens = password_token(devidp.url, "alice")
+    for token in (tokens["access_token"], "no-such-token"):
+        answer = httpx.post(
+            devidp.url + "/oauth/revoke", data={"token": token, "client_id": "baton-cli"}
+        )
+        assert answer.status_code == 200

@@ -24,6 +24,7 @@ async def openid_configuration(request: Request) -> Response:
         "authorization_endpoint": idp.url("authorize"),
         "token_endpoint": idp.url("oauth/token"),
         "userinfo_endpoint": idp.url("userinfo"),
+        "revocation_endpoint": idp.url("oauth/revoke"),
         "jwks_uri": idp.url(".well-known/jwks.json"),
         "scopes_supported": [*OIDC_SCOPES, *permissions],
         "response_types_supported": ["code"],
@@ -32,6 +33,11 @@ async def openid_configuration(request: Request) -> Response:
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "client_secret_post",
+            "none",
+        ],
+        "revocation_endpoint_auth_methods_supported": [
             "client_secret_basic",
             "client_secret_post",
             "none",

@@ -1,4 +1,5 @@
-"""``/oauth/token``: authorization_code (PKCE), refresh_token (rotation) and password grants.
+"""``/oauth/token`` (authorization_code with PKCE, refresh_token with rotation, password) and
+``/oauth/revoke``.
 
 Client authentication: ``client_secret_basic`` and ``client_secret_post`` for the
 confidential web apps, ``none`` for the public CLI client. Form-encoded bodies, and
@@ -6,6 +7,8 @@ flat JSON objects as Auth0 also accepts them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -18,7 +21,6 @@ from identity.devidp.endpoints.common import (
     read_params,
     refuse_repeats,
 )
-from identity.devidp.provider import DevIdP
 from identity.devidp.server import HttpParams
 
 
@@ -30,16 +32,29 @@ async def token(request: Request) -> Response:
     except BadRequest as exc:
         return oauth_error("invalid_request", exc.description, exc.status)
     http = HttpParams("POST", idp.url("oauth/token"), request.headers, params)
-    return await run_in_threadpool(_token, idp, http)
+    return await run_in_threadpool(_guarded, idp.server.create_token_response, http)
 
 
-def _token(idp: DevIdP, http: HttpParams) -> Response:
+async def revoke(request: Request) -> Response:
+    """``/oauth/revoke`` (RFC 7009): same client authentication as the token endpoint."""
+    idp = provider(request)
     try:
-        response: Response = idp.server.create_token_response(http)
+        params = await read_params(request, allow_json=True)
+        refuse_repeats(params)
+    except BadRequest as exc:
+        return oauth_error("invalid_request", exc.description, exc.status)
+    http = HttpParams("POST", idp.url("oauth/revoke"), request.headers, params)
+    return await run_in_threadpool(
+        _guarded, lambda r: idp.server.create_endpoint_response("revocation", r), http
+    )
+
+
+def _guarded(handle: Callable[[HttpParams], Response], http: HttpParams) -> Response:
+    try:
+        return handle(http)
     except ValueError:
         # authlib refuses to build an error description from some hostile input.
-        return oauth_error("invalid_request", "The token request is malformed.")
-    return response
+        return oauth_error("invalid_request", "The request is malformed.")
 
 
-__all__ = ["token"]
+__all__ = ["revoke", "token"]
