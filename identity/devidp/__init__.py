@@ -9,8 +9,8 @@ Entry points:
   access token for a dev user;
 - ``tests.support.devidp.running_devidp`` runs it in tests.
 
-Paths are Auth0's (``/authorize``, ``/oauth/token``, ``/userinfo``, ``/v2/logout``,
-``/.well-known/openid-configuration``, ``/.well-known/jwks.json``). The OAuth core is
+Paths are Auth0's (``/authorize``, ``/oauth/token``, ``/oauth/revoke``, ``/userinfo``,
+``/v2/logout``, ``/.well-known/openid-configuration``, ``/.well-known/jwks.json``). The OAuth core is
 authlib's ``AuthorizationServer`` (``server.py``) with its grants (``grants.py``) and
 token generators (``tokens.py``); state lives in ``{BATON_DATA_DIR}/devidp/``.
 """
