@@ -32,7 +32,6 @@ SCOPE_TEXT = {
     "write:todos": "create and complete your todos",
     "read:billing": "read your plan and invoices",
 }
-MAX_FORM_BYTES = 16 * 1024
 
 
 def browser_cookie_name(secure: bool) -> str:
@@ -115,8 +114,6 @@ class ConsentEndpoint:
         return response
 
     async def decide(self, request: Request) -> Response:
-        if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
-            return error_page(413, "Request too large", "The consent form was too large.")
         try:
             form = await request.form(max_files=0, max_fields=10)
         except Exception:  # malformed multipart/urlencoded bodies: a 400, never a 500

@@ -259,3 +259,16 @@ def test_a_tool_error_from_the_todos_api_is_a_tool_result_not_a_protocol_error(
     assert result["isError"] is True
     assert "Not found" in result["content"][0]["text"]
     assert token not in response.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        {"Content-Type": "multipart/form-data; boundary=x"},
+    ],
+)
+def test_consent_survives_broken_bodies(stack: Stack, headers: dict[str, str]) -> None:
+    response = httpx.post(stack.mcp.url + "/consent", content=b"--x\r\ngarbage", headers=headers)
+
+    assert 400 <= response.status_code < 500
