@@ -49,24 +49,33 @@ class ExchangedBearer(httpx.Auth):
         self._subject_token = subject_token
         self._token = token
         self.renewals_left = 1
+        self._lock = asyncio.Lock()
         self.failure: RunFailure | None = None
         """Set when a re-exchange was refused; the session is then unusable."""
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
+        sent = self._token
+        request.headers["Authorization"] = f"Bearer {sent}"
         response = yield request
-        if response.status_code != 401 or self.renewals_left <= 0:
+        if response.status_code != 401:
             return
-        self.renewals_left -= 1
-        rejected = self._token
-        try:
-            self._token = await self._exchanger.renew(self._subject, self._subject_token, rejected)
-        except RunFailure as exc:
-            self.failure = exc
-            return
-        log.info("MCP server rejected the run's token; re-exchanged once")
+        async with self._lock:
+            # Requests in flight when the token was rejected all come back 401; only the
+            # first one renews, the others replay with the token it got.
+            if sent == self._token:
+                if self.renewals_left <= 0:
+                    return
+                self.renewals_left -= 1
+                try:
+                    self._token = await self._exchanger.renew(
+                        self._subject, self._subject_token, sent
+                    )
+                except RunFailure as exc:
+                    self.failure = exc
+                    return
+                log.info("MCP server rejected the run's token; re-exchanged once")
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
 

@@ -14,7 +14,7 @@ from graph.context import Context
 from graph.deps import GraphDeps, emit
 from graph.events import PlanEvent, PlanStepView
 from graph.run_identity import identify
-from graph.state import Plan, PlanStep, State
+from graph.state import Plan, PlanStep, State, StepResult
 
 PlannerNode = Callable[
     [State, Runtime[Context]], Coroutine[Any, Any, Command[Literal["schedule", "answer"]]]
@@ -48,11 +48,12 @@ def make_planner(deps: GraphDeps) -> PlannerNode:
                 direct_answer=not plan.steps,
             ),
         )
+        kept = carried_over(plan, state.get("results", {})) if revising else {}
         return Command(
             goto="schedule" if plan.steps else "answer",
             update={
                 "plan": plan.model_dump(),
-                "results": Overwrite({}),
+                "results": Overwrite(kept),
                 "request_id": request_id,
                 "revision": revision,
                 "verdict": verdict if revising else None,
@@ -64,6 +65,25 @@ def make_planner(deps: GraphDeps) -> PlannerNode:
 
 def latest_request(messages: Sequence[BaseMessage]) -> BaseMessage | None:
     return next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
+
+
+def carried_over(plan: Plan, previous: dict[str, StepResult]) -> dict[str, StepResult]:
+    """Successful results of the previous attempt for identical steps of the revised plan.
+
+    A revision must not repeat work that already succeeded (creating the same todo twice).
+    """
+    done = {
+        (r["goal"], tuple(c["tool"] for c in r["tool_calls"])): r
+        for r in previous.values()
+        if r["ok"]
+    }
+    kept: dict[str, StepResult] = {}
+    for step in plan.steps:
+        for (goal, tools), result in done.items():
+            if goal == step.goal and (step.tool is None or step.tool in tools):
+                kept[step.id] = StepResult(**{**result, "step_id": step.id})
+                break
+    return kept
 
 
 def sanitize(plan: Plan, tool_names: set[str]) -> Plan:

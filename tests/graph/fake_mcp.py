@@ -37,8 +37,9 @@ class FakeMcpState:
     runs: dict[str, tuple[float, float]] = field(default_factory=dict)
     delay: float = 0.5
     exchange_log: list[dict[str, str]] = field(default_factory=list)
-    every_token: list[str] = field(default_factory=list)
-    """Every Baton token ever issued (to search stored data for)."""
+    every_token: dict[str, str] = field(default_factory=dict)
+    """Every Baton token ever issued -> user (to search stored data for; tools resolve
+    users here, so a token revoked after the door let its request in still names them)."""
     revoke_after_calls: int | None = None
     """Revoke every issued token once this many tool calls have been made."""
     refuse_subjects_on_revoke: bool = False
@@ -60,7 +61,7 @@ def build_app(state: FakeMcpState, base_url: Callable[[], str]) -> Callable[...,
         request = ctx.request_context.request
         assert request is not None
         token = request.headers["authorization"].removeprefix("Bearer ")
-        return state.issued[token]
+        return state.every_token[token]
 
     @server.tool(name="whoami", description="Who the signed-in user is.")
     def whoami(ctx: Context[Any, Any, Any]) -> str:
@@ -140,7 +141,7 @@ async def _exchange(state: FakeMcpState, body: bytes, send: Send) -> None:
     state.exchanges += 1
     token = "baton_" + secrets.token_urlsafe(16)
     state.issued[token] = subject
-    state.every_token.append(token)
+    state.every_token[token] = subject
     await _json(
         send,
         200,

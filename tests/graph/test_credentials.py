@@ -57,7 +57,9 @@ async def test_a_revoked_baton_token_is_re_exchanged_once_and_the_run_completes(
         await runner.aclose()
     assert isinstance(events[-1], FinalEvent), events[-1]
     assert fake_mcp.state.exchanges == 2
-    assert sorted(fake_mcp.state.tool_calls) == ["create-todo", "list-billing", "list-todos"]
+    assert sorted(fake_mcp.state.tool_calls) == ["create-todo", "list-billing", "list-todos"], [
+        e.model_dump() for e in events if e.type != "token"
+    ]
     assert all(e.ok for e in events if isinstance(e, ToolResultEvent))
     assert fake_mcp.state.initializes == 1
 

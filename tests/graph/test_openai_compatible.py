@@ -248,3 +248,50 @@ async def test_closing_the_event_stream_cancels_the_run_and_releases_handle_and_
             assert fake.of_role(CRITIC) == []
         finally:
             await runner.aclose()
+
+
+async def test_a_revision_does_not_repeat_steps_that_already_succeeded(
+    tmp_path: Path, fake_mcp: FakeMcp
+) -> None:
+    plan = tool_call(
+        "Plan",
+        {
+            "steps": [
+                {"id": "a", "goal": 'Create "buy milk"', "tool": "create-todo", "depends_on": []},
+                {"id": "b", "goal": "Run list-billing", "tool": "list-billing", "depends_on": []},
+            ],
+            "notes": "",
+        },
+    )
+
+    def worker(request: dict[str, Any]) -> dict[str, Any]:
+        if any(m.get("role") == "tool" for m in request["messages"]):
+            return text("done")
+        tool = system_text(request).split("Suggested tool:")[1].split("\n")[0].strip()
+        return tool_call(tool, {"title": "buy milk"} if tool == "create-todo" else {})
+
+    fake = FakeOpenAI(
+        {
+            PLANNER: [plan],
+            WORKER: [worker],
+            CRITIC: [
+                tool_call("Verdict", {"approved": False, "feedback": "Check again."}),
+                tool_call("Verdict", {"approved": True, "feedback": ""}),
+            ],
+            ANSWER: [text("Added it.")],
+        }
+    )
+    with serve(fake.app) as server:
+        settings = graph_settings(
+            tmp_path, fake_mcp.url, OPENAI_API_KEY="sk-fake", OPENAI_BASE_URL=f"{server.url}/v1"
+        )
+        runner = GraphRunner(settings, checkpointer=InMemorySaver(), vault=InMemoryVault())
+        try:
+            events = await collect(runner, **alice_turn("add a todo to buy milk"))
+        finally:
+            await runner.aclose()
+
+    assert isinstance(events[-1], FinalEvent)
+    assert len(fake.of_role(PLANNER)) == 2
+    assert sorted(fake_mcp.state.tool_calls) == ["create-todo", "list-billing"]
+    assert [t["title"] for t in fake_mcp.state.todos["auth0|alice"]] == ["buy milk"]
