@@ -34,6 +34,7 @@ from mcp_server.auth.token import TokenEndpoint
 from mcp_server.auth.tokens import TokenIssuer
 from mcp_server.crypto import cipher_from_setting
 from mcp_server.grants.access import GrantAccess
+from mcp_server.grants.redis import RedisGrantStore
 from mcp_server.grants.sqlite import SqliteGrantStore
 from mcp_server.grants.store import GrantStore
 from mcp_server.guards import HostGuard
@@ -82,7 +83,11 @@ def create_app(
     overrides = overrides or Overrides()
     server = ServerIdentity.from_public_url(settings.public_url)
     http = httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False)
-    store = overrides.store or SqliteGrantStore(settings.grants_path)
+    store = overrides.store or (
+        RedisGrantStore(settings.redis_url)
+        if settings.redis_url
+        else SqliteGrantStore(settings.grants_path)
+    )
     cipher = cipher_from_setting(
         settings.encryption_key.get_secret_value(),
         settings.key_path if settings.is_development else None,

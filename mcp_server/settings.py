@@ -77,6 +77,12 @@ class McpServerSettings(BatonSettings):
             "Empty in development: generated once into the data directory."
         ),
     )
+    redis_url: str = Field(
+        "",
+        alias="REDIS_URL",
+        description="redis:// URL of the shared grant store for several replicas "
+        "(empty: {BATON_DATA_DIR}/mcp/grants.sqlite).",
+    )
     access_token_ttl: int = Field(3600, alias="MCP_ACCESS_TOKEN_TTL", ge=1)
     refresh_token_ttl: int = Field(30 * 24 * 3600, alias="MCP_REFRESH_TOKEN_TTL", ge=1)
     client_idle_ttl: int = Field(

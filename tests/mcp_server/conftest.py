@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from mcp_server.app import Overrides
+from tests.api.redis_server import REDIS_SERVER, running_redis
 from tests.support.devidp import RunningDevIdP, running_devidp
 from tests.support.mcp import RunningMcpServer, running_mcp_server
 from tests.support.servers import free_port
@@ -43,6 +44,15 @@ def running_stack(
         ) as mcp,
     ):
         yield Stack(idp=idp, api=api, mcp=mcp)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One throwaway redis-server for the session; tests keep apart by key prefix."""
+    if not REDIS_SERVER:
+        pytest.skip("redis-server is not installed")
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,21 +14,29 @@ import pytest
 
 from mcp_server.auth.cimd import CimdFetcher
 from mcp_server.auth.registry import ClientRegistry
+from mcp_server.grants.redis import RedisGrantStore
 from mcp_server.grants.sqlite import SCHEMA, SqliteGrantStore
 from mcp_server.grants.store import (
     AuthorizationCodeRecord,
     ClientRecord,
     ClientSource,
     Grant,
+    GrantStore,
     TokenRecord,
 )
 
 DAY = 86400.0
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteGrantStore]:
-    store = SqliteGrantStore(str(tmp_path / "grants.sqlite"))
+@pytest.fixture(params=["sqlite", "redis"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[GrantStore]:
+    """Each test runs against both implementations of the Protocol."""
+    if request.param == "sqlite":
+        store: GrantStore = SqliteGrantStore(str(tmp_path / "grants.sqlite"))
+    else:
+        store = RedisGrantStore(
+            request.getfixturevalue("redis_url"), prefix=f"test:{uuid.uuid4()}:"
+        )
     await store.initialize()
     yield store
     await store.close()
@@ -138,7 +147,7 @@ async def test_an_upstream_token_is_replaced_only_from_the_version_it_was_read_a
     assert grant is not None and grant.upstream_access_enc == "a1" and grant.version == 1
 
 
-async def test_revoking_a_grant_revokes_its_tokens(store: SqliteGrantStore) -> None:
+async def test_revoking_a_grant_revokes_its_tokens(store: GrantStore) -> None:
     now = time.time()
     await store.save_grant(_grant("g", "c"))
     await store.save_tokens(
