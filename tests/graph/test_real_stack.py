@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -13,10 +14,11 @@ from langgraph.checkpoint.memory import InMemorySaver
 from graph.events import ChatEvent, FinalEvent, PlanEvent, ToolCallEvent
 from graph.runner import GraphRunner
 from graph.vault import InMemoryVault
+from mcp_server.app import create_app
 from tests.graph.conftest import collect, graph_settings
 from tests.support.devidp import password_token, running_devidp
-from tests.support.mcp import running_mcp_server
-from tests.support.servers import free_port
+from tests.support.mcp import mcp_settings
+from tests.support.servers import free_port, serve
 from tests.support.todos import running_todos_api
 
 REQUEST = "add a todo to buy milk, then show my todos and my billing"
@@ -27,17 +29,51 @@ class Stack:
     idp_url: str
     todos_url: str
     mcp_url: str
+    initializes: list[int]
+    """``initialize`` requests the MCP server received (one counter in a list)."""
+
+
+def counting_initializes(app: Any, counter: list[int]) -> Any:
+    """The MCP server's ASGI app, counting JSON-RPC ``initialize`` requests to ``/mcp``."""
+
+    async def wrapper(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/mcp" or scope["method"] != "POST":
+            await app(scope, receive, send)
+            return
+        chunks = []
+        more = True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if b'"method":"initialize"' in body.replace(b" ", b""):
+            counter[0] += 1
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await app(scope, replay, send)
+
+    return wrapper
 
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
     port = free_port()
+    counter = [0]
     with (
         running_devidp(tmp_path, MCP_PUBLIC_URL=f"http://127.0.0.1:{port}") as idp,
         running_todos_api(tmp_path, idp.issuer) as api,
-        running_mcp_server(tmp_path, idp.issuer, api.url, port=port) as mcp,
     ):
-        yield Stack(idp.url, api.url, mcp.url)
+        app = create_app(mcp_settings(tmp_path, idp.issuer, api.url, port))
+        with serve(counting_initializes(app, counter), port=port) as mcp:
+            yield Stack(idp.url, api.url, mcp.url, counter)
 
 
 async def run_as(tmp_path: Path, stack: Stack, user: str) -> tuple[str, list[ChatEvent]]:
@@ -91,6 +127,8 @@ async def test_alice_gets_the_todo_created_and_an_answer_naming_it_and_her_billi
         "list-todos",
         "list-billing",
     }
+    # Three tool calls in two parallel rounds, one MCP session.
+    assert stack.initializes == [1]
 
 
 async def test_bob_gets_no_billing_step_and_is_told_billing_is_not_available(
