@@ -46,23 +46,38 @@ class McpServerSettings(BatonSettings):
         alias="MCP_ALLOWED_ORIGINS",
         description="Comma-separated extra Origin values accepted at /mcp and /sse (browser clients).",
     )
-    auth0_client_id: str = Field("baton-mcp", alias="AUTH0_CLIENT_ID")
+    auth0_client_id: str = Field(
+        "baton-mcp",
+        alias="AUTH0_CLIENT_ID",
+        description="The MCP server's application (regular web app) at the identity provider.",
+    )
     auth0_client_secret: SecretStr = Field(
-        SecretStr("dev-insecure-mcp-secret"), alias="AUTH0_CLIENT_SECRET"
+        SecretStr("dev-insecure-mcp-secret"),
+        alias="AUTH0_CLIENT_SECRET",
+        description="Secret of that application.",
     )
     auth0_scope: str = Field(
         "openid email profile offline_access read:todos write:todos read:billing",
         alias="AUTH0_SCOPE",
+        description="Scopes the MCP server asks the identity provider for at login.",
     )
     auth0_use_resource_param: bool = Field(
         False,
         alias="AUTH0_USE_RESOURCE_PARAM",
         description="Ask the upstream for the API with RFC 8707 `resource` instead of Auth0's `audience`.",
     )
-    api_base_url: str = Field("http://127.0.0.1:8789", alias="API_BASE_URL")
-    graph_client_id: str = Field("baton-graph", alias="GRAPH_CLIENT_ID")
+    api_base_url: str = Field(
+        "http://127.0.0.1:8789", alias="API_BASE_URL", description="Base URL of the Todos API."
+    )
+    graph_client_id: str = Field(
+        "baton-graph",
+        alias="GRAPH_CLIENT_ID",
+        description="Confidential client the graph uses for RFC 8693 token exchange.",
+    )
     graph_client_secret: SecretStr = Field(
-        SecretStr("dev-insecure-graph-secret"), alias="GRAPH_CLIENT_SECRET"
+        SecretStr("dev-insecure-graph-secret"),
+        alias="GRAPH_CLIENT_SECRET",
+        description="Secret of the graph's client.",
     )
     trusted_azp: str = Field(
         "baton-web,baton-cli",
@@ -83,8 +98,18 @@ class McpServerSettings(BatonSettings):
         description="redis:// URL of the shared grant store for several replicas "
         "(empty: {BATON_DATA_DIR}/mcp/grants.sqlite).",
     )
-    access_token_ttl: int = Field(3600, alias="MCP_ACCESS_TOKEN_TTL", ge=1)
-    refresh_token_ttl: int = Field(30 * 24 * 3600, alias="MCP_REFRESH_TOKEN_TTL", ge=1)
+    access_token_ttl: int = Field(
+        3600,
+        alias="MCP_ACCESS_TOKEN_TTL",
+        ge=1,
+        description="Lifetime of Baton's access tokens (s).",
+    )
+    refresh_token_ttl: int = Field(
+        30 * 24 * 3600,
+        alias="MCP_REFRESH_TOKEN_TTL",
+        ge=1,
+        description="Lifetime of Baton's refresh tokens (s); each use rotates them.",
+    )
     client_idle_ttl: int = Field(
         30 * 24 * 3600,
         alias="MCP_CLIENT_IDLE_TTL",
