@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,14 @@ import pytest
 from mcp_server.app import Overrides
 from mcp_server.upstream import UpstreamClient, UpstreamTokens, UpstreamUnavailable
 from tests.mcp_server.conftest import Stack, running_stack
-from tests.mcp_server.oauth_steps import Client, authorize_url, register
+from tests.mcp_server.oauth_steps import (
+    Client,
+    authorize_url,
+    list_tools,
+    obtain_code,
+    redeem,
+    register,
+)
 from tests.support.browser import Browser, parse_forms
 from tests.support.devidp import pkce_pair
 
@@ -144,3 +152,55 @@ async def test_allow_while_the_identity_provider_is_down_shows_a_503_page(tmp_pa
 
     assert response.status_code == 503
     assert "location" not in response.headers
+
+
+class WrongNonce:
+    """Checks the real ID token against a nonce this server never sent."""
+
+    def __init__(self, inner: UpstreamClient) -> None:
+        self.inner = inner
+
+    async def authorization_url(self, **kwargs: Any) -> str:
+        return await self.inner.authorization_url(**kwargs)
+
+    async def exchange_code(self, **kwargs: Any) -> UpstreamTokens:
+        return await self.inner.exchange_code(**kwargs)
+
+    async def validate_id_token(self, id_token: str, *, nonce: str) -> dict[str, Any]:
+        return await self.inner.validate_id_token(id_token, nonce="not-the-nonce-we-sent")
+
+    async def refresh(self, refresh_token: str) -> UpstreamTokens:
+        return await self.inner.refresh(refresh_token)
+
+
+async def test_an_id_token_with_the_wrong_nonce_is_refused(tmp_path: Path) -> None:
+    with running_stack(tmp_path, overrides=Overrides(wrap_upstream=WrongNonce)) as stack:
+        client = register(stack.mcp.url)
+        grant = await obtain_code(stack.mcp.url, client)
+        with sqlite3.connect(stack.mcp.grants_file) as db:
+            grants = db.execute("SELECT COUNT(*) FROM grants").fetchone()[0]
+
+    assert grant.result.error == "access_denied"
+    assert grant.result.code is None
+    assert grants == 0
+
+
+async def test_granted_scopes_are_what_was_asked_for_intersected_with_what_the_user_holds(
+    stack: Stack,
+) -> None:
+    client = register(stack.mcp.url)
+
+    alice = redeem(
+        stack.mcp.url, await obtain_code(stack.mcp.url, client, scope="read:todos")
+    ).json()
+    bob = redeem(
+        stack.mcp.url,
+        await obtain_code(stack.mcp.url, client, username="bob", scope="read:todos read:billing"),
+    ).json()
+    everything = redeem(stack.mcp.url, await obtain_code(stack.mcp.url, client)).json()
+
+    assert alice["scope"] == "read:todos"
+    assert bob["scope"] == "read:todos"
+    assert set(everything["scope"].split()) == {"read:todos", "write:todos", "read:billing"}
+    tools = list_tools(stack.mcp.url, alice["access_token"]).json()["result"]["tools"]
+    assert {t["name"] for t in tools} == {"whoami", "list-todos"}
