@@ -80,12 +80,15 @@ class JWKSCache:
         discovery: OIDCDiscovery,
         refetch_floor: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        failure_backoff: float = 2.0,
     ) -> None:
         self._discovery = discovery
         self._floor = refetch_floor
+        self._backoff = failure_backoff
         self._clock = clock
         self._keys: KeySet | None = None
         self._fetched_at = float("-inf")
+        self._failed_at = float("-inf")
         self._lock = asyncio.Lock()
         self.fetch_count = 0
 
@@ -107,12 +110,21 @@ class JWKSCache:
         if self._keys is not None and (kid is None or _has_kid(self._keys, kid)):
             return self._keys
         async with self._lock:
+            now = self._clock()
             if self._keys is None or (
                 kid is not None
                 and not _has_kid(self._keys, kid)
-                and self._clock() - self._fetched_at >= self._floor
+                and now - max(self._fetched_at, self._failed_at) >= self._floor
             ):
-                self._keys = await self._fetch()
+                # While the issuer is failing, answer at once instead of letting every
+                # request (or every forged kid) trigger another fetch.
+                if now - self._failed_at < self._backoff:
+                    raise IssuerUnavailable("the issuer's JWKS failed moments ago; retry shortly")
+                try:
+                    self._keys = await self._fetch()
+                except IssuerUnavailable:
+                    self._failed_at = self._clock()
+                    raise
         return self._keys
 
 
