@@ -46,6 +46,13 @@ def _describe(result: dict[str, Any]) -> str:
         return f'I marked the todo "{_title(data)}"{_id(data)} as done.'
     if "todo" in tool and data is not None:
         return _todo_list(data)
+    if "who" in tool and isinstance(data, dict):
+        name = data.get("name") or data.get("nickname") or data.get("sub", "unknown")
+        scopes = data.get("scopes") or data.get("permissions") or []
+        granted = (
+            f" with {', '.join(map(str, scopes))}" if isinstance(scopes, list) and scopes else ""
+        )
+        return f"You are signed in as {name} ({data.get('sub', '')}){granted}."
     if "billing" in tool and data is not None:
         return "Your billing: " + _render(data) + "."
     if data is not None:

@@ -105,11 +105,11 @@ def respond(messages: list[BaseMessage], kwargs: dict[str, Any]) -> AIMessage:
     human = next((_text(m) for m in reversed(messages) if isinstance(m, HumanMessage)), "")
     if "Plan" in tools:
         plan = offline_logic.make_plan(human, offline_logic.parse_tool_lines(system))
-        return _call("Plan", plan)
+        return _call("Plan", plan, system)
     if "Verdict" in tools:
         _, _, results, _ = offline_logic.parse_review(human)
         approved, feedback = offline_answer.critique(results)
-        return _call("Verdict", {"approved": approved, "feedback": feedback})
+        return _call("Verdict", {"approved": approved, "feedback": feedback}, system)
     if tools:
         return _work(messages, system, tools)
     request, notes, results, names = offline_logic.parse_review(human)
@@ -125,11 +125,14 @@ def _work(messages: list[BaseMessage], system: str, tools: dict[str, dict[str, A
     suggested = _line_after(system, prompts.SECTION_SUGGESTED_TOOL)
     name = suggested if suggested in tools else next(iter(tools))
     args = offline_logic.tool_arguments(goal, tools[name].get("parameters", {}))
-    return _call(name, args)
+    return _call(name, args, system)
 
 
-def _call(name: str, args: dict[str, Any]) -> AIMessage:
-    digest = hashlib.sha256(f"{name}{json.dumps(args, sort_keys=True)}".encode()).hexdigest()
+def _call(name: str, args: dict[str, Any], salt: str) -> AIMessage:
+    """A tool call whose id is deterministic yet differs between steps (``salt``: the prompt)."""
+    digest = hashlib.sha256(
+        f"{salt}\0{name}\0{json.dumps(args, sort_keys=True)}".encode()
+    ).hexdigest()
     return AIMessage(
         content="", tool_calls=[{"name": name, "args": args, "id": f"call_{digest[:16]}"}]
     )
