@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Literal
 
+from langchain_core.exceptions import OutputParserException
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Overwrite
+from pydantic import ValidationError
 
 from graph import prompts
 from graph.context import Context
@@ -16,6 +19,7 @@ from graph.events import PlanEvent, PlanStepView
 from graph.run_identity import identify
 from graph.state import Plan, PlanStep, State, StepResult
 
+log = logging.getLogger(__name__)
 PlannerNode = Callable[
     [State, Runtime[Context]], Coroutine[Any, Any, Command[Literal["schedule", "answer"]]]
 ]
@@ -36,10 +40,14 @@ def make_planner(deps: GraphDeps) -> PlannerNode:
         revision = state.get("revision", 0) if revising else 0
         tools = await deps.tools.tools(identify(runtime))
         system = prompts.planner_system(tools, verdict.get("feedback", "") if revising else "")
-        raw = await planner_model.ainvoke([SystemMessage(system), *messages])
-        plan = sanitize(
-            raw if isinstance(raw, Plan) else Plan.model_validate(raw), {t.name for t in tools}
-        )
+        try:
+            raw = await planner_model.ainvoke([SystemMessage(system), *messages])
+            parsed = raw if isinstance(raw, Plan) else Plan.model_validate(raw)
+        except (OutputParserException, ValidationError) as exc:
+            # A model that cannot produce a valid plan still gets to answer, honestly.
+            log.warning("planner output unusable: %s", type(exc).__name__)
+            parsed = Plan(notes="I could not make a plan for this request, so no tools were used.")
+        plan = sanitize(parsed, {t.name for t in tools})
         emit(
             runtime,
             PlanEvent(

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
@@ -79,6 +80,14 @@ class GraphRunner:
             yield FinalEvent(thread_id=thread_id, answer=await self._last_answer(thread_id))
         except RunFailure as exc:
             yield ErrorEvent(message=str(exc), retryable=exc.retryable)
+        except openai.APIError as exc:
+            # LangChain subclasses the SDK's errors; name the SDK's (documented) class.
+            kind = next(c.__name__ for c in type(exc).__mro__ if c.__module__.startswith("openai"))
+            log.warning("language model call failed: %s", kind)
+            yield ErrorEvent(
+                message=f"The language model could not answer ({kind}). Please try again shortly.",
+                retryable=True,
+            )
         except Exception as exc:
             # Unexpected: log the type and where (never the token), tell the user little.
             log.exception("graph run failed: %s", type(exc).__name__)

@@ -69,6 +69,7 @@ class TokenExchanger:
             if cached and cached.expires_at - self._margin > self._clock():
                 return cached.access_token
             fresh = await self._exchange(subject_token)
+            self._purge()
             self._cache[key] = fresh
             return fresh.access_token
 
@@ -81,6 +82,15 @@ class TokenExchanger:
                 return cached.access_token
             self._cache.pop(key, None)
         return await self.token_for(subject, subject_token)
+
+    def _purge(self) -> None:
+        """Drop expired tokens (and their idle locks) so the cache stays bounded by live users."""
+        now = self._clock()
+        for key in [k for k, v in self._cache.items() if v.expires_at <= now]:
+            del self._cache[key]
+            lock = self._locks.get(key)
+            if lock is not None and not lock.locked():
+                del self._locks[key]
 
     def forget(self, subject: str) -> None:
         for key in [k for k in self._cache if k[0] == subject]:
