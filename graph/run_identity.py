@@ -23,7 +23,7 @@ class RunIdentity:
     user_name: str
     credential_handle: str
     run_key: str
-    """Keys this run's MCP session: the run id plus the handle (both unique per run)."""
+    """Keys this run's MCP session: the run (or thread) id plus the handle."""
 
 
 def identify(runtime: Runtime[Any]) -> RunIdentity:
@@ -39,7 +39,10 @@ def identify(runtime: Runtime[Any]) -> RunIdentity:
     else:
         context = _as_context(runtime.context)
         user_id, user_name, handle = context.user_id, context.user_name, context.credential_handle
-    run_id = runtime.execution_info.run_id if runtime.execution_info else None
+    info = runtime.execution_info
+    # The run id is set by the runner and the LangGraph server (first attempt); a thread
+    # runs one run at a time, so its id is the fallback.
+    run_id = (info.run_id or info.thread_id) if info else None
     return RunIdentity(user_id, user_name or user_id, handle, run_key(run_id, handle))
 
 
