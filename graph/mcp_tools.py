@@ -8,10 +8,8 @@ of the run gets the same tool objects (one ``initialize`` per run), and ``close`
 answer node, the runner's ``finally``, or a lifetime limit as a backstop for runs that
 die under ``langgraph dev``) lets the holder leave the context in its own task.
 
-The session's HTTP client is built per run with ``ExchangedBearer``: a per-call header
-override does not reach tools of a held session, and an ``httpx.Auth`` also lets a
-rejected Baton token be re-exchanged once and the request replayed, without the
-session noticing.
+The session's HTTP client is built per run with ``graph.bearer_auth.ExchangedBearer``
+(the user's Baton token, re-exchanged once if the MCP server rejects it mid-run).
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
 import httpx
@@ -29,6 +26,7 @@ from langchain_core.tools import BaseTool
 from langchain_mcp_adapters.client import MultiServerMCPClient
 from langchain_mcp_adapters.tools import load_mcp_tools
 
+from graph.bearer_auth import ExchangedBearer
 from graph.errors import CredentialUnavailable, RunFailure, ToolServerUnavailable
 from graph.run_identity import RunIdentity
 from graph.token_exchange import TokenExchanger
@@ -36,51 +34,6 @@ from graph.vault import CredentialVault
 
 log = logging.getLogger(__name__)
 SERVER_NAME = "baton"
-
-
-class ExchangedBearer(httpx.Auth):
-    """Sends the run's Baton token; on a 401 re-exchanges once and replays the request."""
-
-    def __init__(
-        self, exchanger: TokenExchanger, subject: str, subject_token: str, token: str
-    ) -> None:
-        self._exchanger = exchanger
-        self._subject = subject
-        self._subject_token = subject_token
-        self._token = token
-        self.renewals_left = 1
-        self._lock = asyncio.Lock()
-        self.failure: RunFailure | None = None
-        """Set when a re-exchange was refused; the session is then unusable."""
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        sent = self._token
-        request.headers["Authorization"] = f"Bearer {sent}"
-        response = yield request
-        if response.status_code != 401:
-            return
-        async with self._lock:
-            # Requests in flight when the token was rejected all come back 401; only the
-            # first one renews, the others replay with the token it got.
-            if sent == self._token:
-                if self.renewals_left <= 0:
-                    return
-                self.renewals_left -= 1
-                try:
-                    self._token = await self._exchanger.renew(
-                        self._subject, self._subject_token, sent
-                    )
-                except RunFailure as exc:
-                    self.failure = exc
-                    return
-                log.info("MCP server rejected the run's token; re-exchanged once")
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        yield request
-
-    def sync_auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
-        raise RuntimeError("ExchangedBearer is async only")
 
 
 @dataclass
