@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mcp_server.auth.tokens import BatonAccessToken
 from mcp_server.grants.access import GrantAccess, GrantRevoked, UpstreamTemporarilyUnavailable
+from mcp_server.settings import TOOL_SCOPES
 from mcp_server.tools import TOOL_SCOPE, tool_allowed
 
 
@@ -141,10 +142,13 @@ class ToolCallGate:
         for name in names:
             if not tool_allowed(name, scopes):
                 needed = TOOL_SCOPE[name] or ""
+                # The scopes held plus the one missing: a client that re-authorizes with
+                # exactly this set (the MCP SDK's step-up does) keeps the tools it had.
+                wanted = [s for s in TOOL_SCOPES if s in scopes or s == needed]
                 challenge = bearer_challenge(
                     self._prm,
                     error="insufficient_scope",
-                    scope=needed,
+                    scope=" ".join(wanted),
                     error_description=f"the {name} tool needs {needed}",
                 )
                 await send_json(

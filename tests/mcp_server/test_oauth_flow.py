@@ -7,10 +7,12 @@ import time
 
 import httpx
 import pytest
+from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 
 from tests.mcp_server.clients import Transport, mcp_session, tool_names
 from tests.mcp_server.conftest import Stack
 from tests.mcp_server.oauth_client import BrowserUser, MemoryTokenStorage, oauth_provider
+from tests.mcp_server.oauth_steps import obtain_code, redeem, register
 
 ALL_TOOLS = {"whoami", "list-todos", "create-todo", "complete-todo", "list-billing"}
 
@@ -101,5 +103,36 @@ async def test_bob_sees_no_billing_tool_and_calling_it_gets_the_insufficient_sco
     challenge = response.headers["www-authenticate"]
     assert challenge.startswith("Bearer ")
     assert 'error="insufficient_scope"' in challenge
-    assert 'scope="read:billing"' in challenge
+    assert 'scope="read:todos read:billing"' in challenge  # held + missing: step-up keeps the rest
     assert f'resource_metadata="{stack.mcp.url}/.well-known/oauth-protected-resource"' in challenge
+
+
+async def test_the_sdk_client_steps_up_on_insufficient_scope_and_keeps_the_scopes_it_had(
+    stack: Stack,
+) -> None:
+    user = BrowserUser("alice")
+    storage = MemoryTokenStorage()
+    # Start from a token narrowed to read:todos, as if the client had asked for less.
+    client = register(stack.mcp.url, [user.redirect_uri])
+    narrowed = redeem(
+        stack.mcp.url, await obtain_code(stack.mcp.url, client, scope="read:todos")
+    ).json()
+    storage.client_info = OAuthClientInformationFull(
+        client_id=client.client_id,
+        redirect_uris=[user.redirect_uri],  # type: ignore[list-item]
+        token_endpoint_auth_method="none",
+    )
+    storage.tokens = OAuthToken(**narrowed)
+
+    async with mcp_session(
+        stack.mcp.url, "http", auth=oauth_provider(stack.mcp.mcp_url, user, storage)
+    ) as session:
+        before = await tool_names(session)
+        billing = await session.call_tool("list-billing", {})
+        after = await tool_names(session)
+
+    assert before == {"whoami", "list-todos"}
+    assert not billing.isError
+    assert len(user.results) == 1, "one step-up authorization through the browser"
+    assert "scope=read%3Atodos+read%3Abilling" in user.authorization_urls[0]
+    assert after == {"whoami", "list-todos", "list-billing"}

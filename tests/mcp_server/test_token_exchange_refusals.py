@@ -176,4 +176,4 @@ def test_bob_calling_list_billing_over_sse_gets_the_insufficient_scope_challenge
     )
 
     assert response.status_code == 403
-    assert 'scope="read:billing"' in response.headers["www-authenticate"]
+    assert 'scope="read:todos read:billing"' in response.headers["www-authenticate"]
