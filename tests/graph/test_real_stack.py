@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
-from graph.events import ChatEvent, FinalEvent, PlanEvent, ToolCallEvent
+from graph.events import ChatEvent, ErrorEvent, FinalEvent, PlanEvent, ToolCallEvent
 from graph.runner import GraphRunner
 from graph.vault import InMemoryVault
 from mcp_server.app import create_app
@@ -63,17 +64,23 @@ def counting_initializes(app: Any, counter: list[int]) -> Any:
     return wrapper
 
 
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
+@contextlib.contextmanager
+def real_stack(tmp_path: Path, **mcp_overrides: Any) -> Iterator[Stack]:
     port = free_port()
     counter = [0]
     with (
         running_devidp(tmp_path, MCP_PUBLIC_URL=f"http://127.0.0.1:{port}") as idp,
         running_todos_api(tmp_path, idp.issuer) as api,
     ):
-        app = create_app(mcp_settings(tmp_path, idp.issuer, api.url, port))
+        app = create_app(mcp_settings(tmp_path, idp.issuer, api.url, port, **mcp_overrides))
         with serve(counting_initializes(app, counter), port=port) as mcp:
             yield Stack(idp.url, api.url, mcp.url, counter)
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    with real_stack(tmp_path) as running:
+        yield running
 
 
 async def run_as(tmp_path: Path, stack: Stack, user: str) -> tuple[str, list[ChatEvent]]:
@@ -141,6 +148,20 @@ async def test_bob_gets_no_billing_step_and_is_told_billing_is_not_available(
     final = events[-1]
     assert isinstance(final, FinalEvent), final
     assert "Billing is not available to you." in final.answer
+
+
+async def test_a_token_from_an_app_the_mcp_server_does_not_trust_gives_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    # Only the web front end is trusted, so the CLI's token (azp baton-cli) is refused.
+    with real_stack(tmp_path, MCP_TRUSTED_AZP="baton-web") as untrusting:
+        token, events = await run_as(tmp_path, untrusting, "alice")
+    assert len(events) == 1
+    error = events[0]
+    assert isinstance(error, ErrorEvent)
+    assert "The MCP server refused to act on your behalf" in error.message
+    assert "trusted application" in error.message  # the server's own reason
+    assert token not in error.message and untrusting.initializes == [0]
 
 
 def _items(value: object) -> Iterator[tuple[str, object]]:
