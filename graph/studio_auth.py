@@ -96,6 +96,42 @@ async def authenticate(authorization: str | None) -> Auth.types.MinimalUserDict:
     return await _get_authenticator().user_for(authorization)  # type: ignore[return-value]
 
 
+@auth.on
+async def deny_by_default(ctx: Auth.types.AuthContext, value: Any) -> None:
+    """Anything not allowed below is refused (crons, new resource kinds)."""
+    raise Auth.exceptions.HTTPException(status_code=403, detail="not allowed")
+
+
+@auth.on.assistants.read
+async def read_assistants(ctx: Auth.types.AuthContext, value: Any) -> None:
+    """Everyone signed in may see the graph's assistants (the server creates one per graph)."""
+    return None
+
+
+@auth.on.assistants.search
+async def search_assistants(ctx: Auth.types.AuthContext, value: Any) -> None:
+    return None
+
+
+@auth.on.assistants.create
+async def create_assistant(ctx: Auth.types.AuthContext, value: Any) -> Auth.types.FilterType:
+    """New assistants (saved configurations) belong to their creator."""
+    metadata = value.setdefault("metadata", {}) if isinstance(value, dict) else {}
+    if isinstance(metadata, dict):
+        metadata[OWNER_KEY] = ctx.user.identity
+    return {OWNER_KEY: ctx.user.identity}
+
+
+@auth.on.assistants.update
+async def update_own_assistant(ctx: Auth.types.AuthContext, value: Any) -> Auth.types.FilterType:
+    return {OWNER_KEY: ctx.user.identity}
+
+
+@auth.on.assistants.delete
+async def delete_own_assistant(ctx: Auth.types.AuthContext, value: Any) -> Auth.types.FilterType:
+    return {OWNER_KEY: ctx.user.identity}
+
+
 @auth.on.threads
 async def own_threads(ctx: Auth.types.AuthContext, value: Any) -> Auth.types.FilterType:
     """Stamp new threads with their owner; every thread action sees only the caller's threads."""
