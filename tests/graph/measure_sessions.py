@@ -1,28 +1,32 @@
 """Sessions and latency: tools from one held MCP session vs ``get_tools()`` (a session per call).
 
-    .venv/bin/python -m tests.graph.measure_sessions [calls]
+    .venv/bin/python -m tests.graph.measure_sessions [calls] [--real]
 
-Starts the test MCP server (``tests.graph.fake_mcp``) on a free port, makes ``calls``
-tool calls each way and prints the ``initialize`` requests the server counted and the
-mean time per call, as JSON.
+Serves an MCP server on a free port (the test server of ``tests.graph.fake_mcp``, or
+with ``--real`` Baton's own MCP server with the dev identity provider and Todos API,
+using an exchanged token for alice), makes ``calls`` calls of ``list-todos`` each way
+and prints, as JSON, the ``initialize`` requests the server counted and the mean time
+per call.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from langchain_mcp_adapters.client import MultiServerMCPClient
 from langchain_mcp_adapters.tools import load_mcp_tools
 
 from tests.graph.fake_mcp import FakeMcpState, build_app
-from tests.support.servers import ServerThread, free_port
-
-SUBJECT_TOKEN = "measure-subject-token"
+from tests.support.servers import ServerThread, free_port, serve
 
 
 async def _calls(tools: list[Any], calls: int) -> float:
@@ -33,26 +37,25 @@ async def _calls(tools: list[Any], calls: int) -> float:
     return (time.perf_counter() - start) / calls
 
 
-async def measure(url: str, state: FakeMcpState, calls: int) -> dict[str, Any]:
-    token = "baton_measure"
-    state.issued[token] = "auth0|measure"
+async def measure(
+    mcp_url: str, bearer: str, initializes: Callable[[], int], calls: int
+) -> dict[str, Any]:
+    """Both ways against ``mcp_url``; ``initializes()`` reads the server's running count."""
     connection: Any = {
         "transport": "streamable_http",
-        "url": f"{url}/mcp",
-        "headers": {"Authorization": f"Bearer {token}"},
+        "url": mcp_url,
+        "headers": {"Authorization": f"Bearer {bearer}"},
     }
     client = MultiServerMCPClient({"baton": connection})
 
-    state.initializes = 0
+    before = initializes()
     async with client.session("baton") as session:
-        held_tools = await load_mcp_tools(session)
-        held_latency = await _calls(held_tools, calls)
-    held = state.initializes
+        held_latency = await _calls(await load_mcp_tools(session), calls)
+    held = initializes() - before
 
-    state.initializes = 0
-    per_call_tools = await client.get_tools()
-    per_call_latency = await _calls(per_call_tools, calls)
-    per_call = state.initializes
+    before = initializes()
+    per_call_latency = await _calls(await client.get_tools(), calls)
+    per_call = initializes() - before
 
     return {
         "tool_calls": calls,
@@ -64,19 +67,48 @@ async def measure(url: str, state: FakeMcpState, calls: int) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    calls = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+@contextlib.contextmanager
+def fake_server() -> Iterator[tuple[str, str, Callable[[], int]]]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     state = FakeMcpState()
-    app = build_app(state, lambda: url)
-    # FastMCP turns on INFO logging for everything; the figures are the output here.
-    logging.getLogger().setLevel(logging.CRITICAL)
-    server = ServerThread(app, port).start()
+    state.issued["baton_measure"] = state.every_token["baton_measure"] = "auth0|measure"
+    server = ServerThread(build_app(state, lambda: url), port).start()
     try:
-        print(json.dumps(asyncio.run(measure(url, state, calls)), indent=2))
+        yield f"{url}/mcp", "baton_measure", lambda: state.initializes
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def real_server() -> Iterator[tuple[str, str, Callable[[], int]]]:
+    from mcp_server.app import create_app
+    from tests.graph.asgi_count import counting_initializes
+    from tests.support.devidp import password_token, running_devidp
+    from tests.support.mcp import exchange_token, mcp_settings
+    from tests.support.todos import running_todos_api
+
+    tmp = Path(tempfile.mkdtemp(prefix="baton-measure-"))
+    port = free_port()
+    counter = [0]
+    with (
+        running_devidp(tmp, MCP_PUBLIC_URL=f"http://127.0.0.1:{port}") as idp,
+        running_todos_api(tmp, idp.issuer) as api,
+    ):
+        app = create_app(mcp_settings(tmp, idp.issuer, api.url, port))
+        with serve(counting_initializes(app, counter), port=port) as mcp:
+            token = exchange_token(mcp.url, password_token(idp.url, "alice")["access_token"])
+            yield f"{mcp.url}/mcp", token, lambda: counter[0]
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    calls = int(args[0]) if args else 10
+    servers = real_server if "--real" in sys.argv else fake_server
+    with servers() as (url, bearer, initializes):
+        # The servers turn on INFO logging for everything; the figures are the output here.
+        logging.getLogger().setLevel(logging.CRITICAL)
+        print(json.dumps(asyncio.run(measure(url, bearer, initializes, calls)), indent=2))
 
 
 if __name__ == "__main__":

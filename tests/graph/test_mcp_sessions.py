@@ -34,6 +34,8 @@ async def test_a_run_with_several_tool_calls_initialises_one_mcp_session(
 async def test_get_tools_would_open_a_session_per_call_where_a_held_session_opens_one(
     fake_mcp: FakeMcp,
 ) -> None:
-    figures = await measure(fake_mcp.url, fake_mcp.state, calls=5)
+    state = fake_mcp.state
+    state.issued["baton_measure"] = state.every_token["baton_measure"] = "auth0|alice"
+    figures = await measure(f"{fake_mcp.url}/mcp", "baton_measure", lambda: state.initializes, 5)
     assert figures["held_session"]["initialize_requests"] == 1
     assert figures["get_tools_per_call_session"]["initialize_requests"] == 1 + 5

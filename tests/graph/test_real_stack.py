@@ -16,6 +16,7 @@ from graph.events import ChatEvent, ErrorEvent, FinalEvent, PlanEvent, ToolCallE
 from graph.runner import GraphRunner
 from graph.vault import InMemoryVault
 from mcp_server.app import create_app
+from tests.graph.asgi_count import counting_initializes
 from tests.graph.conftest import collect, graph_settings
 from tests.support.devidp import password_token, running_devidp
 from tests.support.mcp import mcp_settings
@@ -32,36 +33,6 @@ class Stack:
     mcp_url: str
     initializes: list[int]
     """``initialize`` requests the MCP server received (one counter in a list)."""
-
-
-def counting_initializes(app: Any, counter: list[int]) -> Any:
-    """The MCP server's ASGI app, counting JSON-RPC ``initialize`` requests to ``/mcp``."""
-
-    async def wrapper(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] != "/mcp" or scope["method"] != "POST":
-            await app(scope, receive, send)
-            return
-        chunks = []
-        more = True
-        while more:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        if b'"method":"initialize"' in body.replace(b" ", b""):
-            counter[0] += 1
-        replayed = False
-
-        async def replay() -> Any:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await app(scope, replay, send)
-
-    return wrapper
 
 
 @contextlib.contextmanager
