@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from graph.events import ErrorEvent, FinalEvent, ToolResultEvent
 from graph.persistence import open_checkpointer
@@ -118,3 +121,19 @@ def _memory():  # type: ignore[no-untyped-def]
     from langgraph.checkpoint.memory import InMemorySaver
 
     return InMemorySaver()
+
+
+async def test_no_token_is_logged_even_at_debug_level(
+    settings: GraphSettings, fake_mcp: FakeMcp, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake_mcp.state.revoke_after_calls = 1  # include a re-exchange in what gets logged
+    runner = GraphRunner(settings, checkpointer=_memory(), vault=InMemoryVault())
+    try:
+        events = await collect(runner, **alice_turn(REQUEST))
+    finally:
+        await runner.aclose()
+    assert isinstance(events[-1], FinalEvent)
+    assert "re-exchanged once" in caplog.text
+    for secret in [ALICE_TOKEN, *fake_mcp.state.every_token]:
+        assert secret not in caplog.text
