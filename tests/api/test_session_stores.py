@@ -14,7 +14,7 @@ import redis.asyncio as aioredis
 from api.crypto import TokenCipher
 from api.sessions import SessionStore, SessionTokens, SqliteSessionStore
 from api.sessions_redis import RedisSessionStore
-from tests.api.redis_server import REDIS_SERVER, running_redis
+from tests.support.redis_server import REDIS_SERVER, running_redis
 
 Clock = list[float]
 Opener = Callable[[TokenCipher, Clock], Any]

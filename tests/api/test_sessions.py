@@ -200,7 +200,7 @@ def test_an_unreachable_issuer_keeps_a_still_valid_session_until_its_token_expir
 async def test_two_replicas_sharing_redis_refresh_a_session_once_between_them(
     tmp_path: Path, frontend_port: int, browser_http: httpx.Client
 ) -> None:
-    from tests.api.redis_server import REDIS_SERVER, running_redis
+    from tests.support.redis_server import REDIS_SERVER, running_redis
     from tests.support.servers import free_port
 
     if not REDIS_SERVER:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from mcp_server.app import Overrides
-from tests.api.redis_server import REDIS_SERVER, running_redis
 from tests.support.devidp import RunningDevIdP, running_devidp
 from tests.support.mcp import RunningMcpServer, running_mcp_server
+from tests.support.redis_server import REDIS_SERVER, running_redis
 from tests.support.servers import free_port
 from tests.support.todos import RunningTodosApi, running_todos_api
 
