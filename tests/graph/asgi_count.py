@@ -1,15 +1,19 @@
-"""Counting MCP sessions at the server: an ASGI wrapper that sees every ``initialize``."""
+"""Watching the MCP server from outside: ASGI wrappers that see each JSON-RPC POST to ``/mcp``."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+PostHook = Callable[[dict[str, str], bytes], Awaitable[None]]
+"""Called with the request's headers (lower-case names) and body before the app sees it."""
 
-def counting_initializes(app: Any, counter: list[int]) -> Any:
-    """The MCP server's ASGI app, counting JSON-RPC ``initialize`` requests to ``/mcp``."""
+
+def observing_mcp_posts(app: Any, hook: PostHook, path: str = "/mcp") -> Any:
+    """``app`` with ``hook`` called on each POST to ``path`` (the body is replayed to the app)."""
 
     async def wrapper(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] != "/mcp" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["path"] != path or scope["method"] != "POST":
             await app(scope, receive, send)
             return
         chunks = []
@@ -19,8 +23,8 @@ def counting_initializes(app: Any, counter: list[int]) -> Any:
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if b'"method":"initialize"' in body.replace(b" ", b""):
-            counter[0] += 1
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        await hook(headers, body)
         replayed = False
 
         async def replay() -> Any:
@@ -33,3 +37,17 @@ def counting_initializes(app: Any, counter: list[int]) -> Any:
         await app(scope, replay, send)
 
     return wrapper
+
+
+def is_method(body: bytes, method: str) -> bool:
+    return f'"method":"{method}"'.encode() in body.replace(b" ", b"")
+
+
+def counting_initializes(app: Any, counter: list[int]) -> Any:
+    """The MCP server's ASGI app, counting JSON-RPC ``initialize`` requests to ``/mcp``."""
+
+    async def count(headers: dict[str, str], body: bytes) -> None:
+        if is_method(body, "initialize"):
+            counter[0] += 1
+
+    return observing_mcp_posts(app, count)

@@ -12,11 +12,18 @@ import httpx
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
-from graph.events import ChatEvent, ErrorEvent, FinalEvent, PlanEvent, ToolCallEvent
+from graph.events import (
+    ChatEvent,
+    ErrorEvent,
+    FinalEvent,
+    PlanEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+)
 from graph.runner import GraphRunner
 from graph.vault import InMemoryVault
 from mcp_server.app import create_app
-from tests.graph.asgi_count import counting_initializes
+from tests.graph.asgi_count import counting_initializes, is_method, observing_mcp_posts
 from tests.graph.conftest import collect, graph_settings
 from tests.support.devidp import password_token, running_devidp
 from tests.support.mcp import mcp_settings
@@ -133,6 +140,71 @@ async def test_a_token_from_an_app_the_mcp_server_does_not_trust_gives_a_clear_e
     assert "The MCP server refused to act on your behalf" in error.message
     assert "trusted application" in error.message  # the server's own reason
     assert token not in error.message and untrusting.initializes == [0]
+
+
+async def test_a_baton_token_revoked_mid_run_is_re_exchanged_once_at_the_real_server(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    revoked: list[str] = []
+    seen: list[int] = []
+    exchanges: list[int] = []
+
+    async def revoke_before_the_second_tool_call(headers: dict[str, str], body: bytes) -> None:
+        if not is_method(body, "tools/call"):
+            return
+        seen.append(1)
+        if len(seen) == 2 and not revoked:
+            token = headers["authorization"].removeprefix("Bearer ")
+            async with httpx.AsyncClient() as http:
+                answer = await http.post(
+                    f"{base}/revoke",
+                    data={
+                        "token": token,
+                        "token_type_hint": "access_token",
+                        "client_id": "baton-graph",
+                        "client_secret": "dev-insecure-graph-secret",
+                    },
+                )
+            assert answer.status_code == 200, answer.text
+            revoked.append(token)
+
+    async def count_exchanges(headers: dict[str, str], body: bytes) -> None:
+        if b"token-exchange" in body:
+            exchanges.append(1)
+
+    with (
+        running_devidp(tmp_path, MCP_PUBLIC_URL=base) as idp,
+        running_todos_api(tmp_path, idp.issuer) as api,
+    ):
+        app = create_app(mcp_settings(tmp_path, idp.issuer, api.url, port))
+        watched = observing_mcp_posts(
+            observing_mcp_posts(app, revoke_before_the_second_tool_call),
+            count_exchanges,
+            path="/token",
+        )
+        with serve(watched, port=port) as mcp:
+            stack = Stack(idp.url, api.url, mcp.url, [0])
+            token, events = await run_as(tmp_path, stack, "alice")
+            async with httpx.AsyncClient() as http:
+                todos = (
+                    await http.get(
+                        f"{api.url}/api/todos", headers={"Authorization": f"Bearer {token}"}
+                    )
+                ).json()
+
+    assert revoked, "the second tool call never came"
+    final = events[-1]
+    assert isinstance(final, FinalEvent), final
+    assert [t["title"] for t in todos["todos"]] == ["buy milk"]  # no step ran twice
+    assert len(exchanges) == 2  # the first, and exactly one after the revocation
+    # A call the revocation caught in flight either came back 401 (re-exchanged and replayed
+    # by the session's auth) or, past the door already, as a tool error that the critic sent
+    # back for one revision; either way every tool's last result succeeded.
+    last = {e.tool: e.ok for e in events if isinstance(e, ToolResultEvent)}
+    assert last == {"create-todo": True, "list-billing": True, "list-todos": True}
+    assert "buy milk" in final.answer
 
 
 def _items(value: object) -> Iterator[tuple[str, object]]:
