@@ -83,7 +83,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: test-deps lint typecheck
-	$(BIN)/pytest -q
+	BATON_NO_SKIPS=1 $(BIN)/pytest -q
 
 bench: install
 	$(BIN)/python -m bench
