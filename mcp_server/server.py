@@ -19,7 +19,7 @@ from typing import Any
 
 import anyio
 from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
-from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend, RequireAuthMiddleware
+from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend
 from mcp.server.auth.provider import TokenVerifier
 from mcp.server.fastmcp.server import StreamableHTTPASGIApp
 from mcp.server.sse import SseServerTransport
@@ -32,6 +32,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mcp_server.challenge import BearerChallenge
 from mcp_server.grants.access import GrantAccess
 from mcp_server.guards import ToolCallGate
 from mcp_server.tools import BatonMCP, ToolDeps, register_tools
@@ -118,7 +119,7 @@ def build_transports(
             resource_metadata_url=resource_metadata_url,
             max_body=DEFAULT_MAX_REQUEST_BODY_SIZE,
         )
-        required = RequireAuthMiddleware(gated, [], AnyHttpUrl(resource_metadata_url))
+        required = BearerChallenge(gated, [], AnyHttpUrl(resource_metadata_url))
         return AuthenticationMiddleware(
             AuthContextMiddleware(required),
             backend=BearerAuthBackend(verifier, resource_server_url=AnyHttpUrl(resource)),

@@ -34,6 +34,19 @@ def test_requests_without_a_token_get_401_with_a_resource_metadata_challenge(
     )
 
 
+def test_a_request_without_credentials_gets_a_challenge_without_an_error_code(
+    stack: Stack,
+) -> None:
+    # RFC 6750 section 3.1: no credentials, no error code; just where to authenticate.
+    response = httpx.post(stack.mcp.mcp_url, json={})
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == (
+        f'Bearer resource_metadata="{stack.mcp.url}/.well-known/oauth-protected-resource"'
+    )
+    assert response.json()["error"] == "missing_token"
+
+
 def test_an_invalid_token_gets_401_invalid_token(stack: Stack) -> None:
     response = httpx.post(
         stack.mcp.mcp_url, headers={"Authorization": "Bearer not-a-baton-token"}, json={}
