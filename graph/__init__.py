@@ -8,7 +8,8 @@ Entry points
     studio                    ``python -m graph.studio`` (``make studio``)
 
 Pieces
-    settings, models, offline_model (+ offline_logic, offline_answer)
+    settings, models, offline_model (+ offline_reading, offline_logic, offline_match,
+    offline_answer, offline_format)
     state, context, prompts, deps, builder, run_identity
     planner, scheduler, worker, critic, answer
     vault, token_exchange, bearer_auth, mcp_tools, errors, events

@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_TITLE_KEYS = ("title", "text", "name", "description")
-_DONE_KEYS = ("completed", "done", "complete", "is_done")
+from graph import offline_format
+from graph.offline_logic import is_lookup_goal
 
 
 def write_answer(
     request: str, notes: str, results: list[dict[str, Any]], tool_names: list[str]
 ) -> str:
-    parts = [_describe(r) for r in results]
+    """One paragraph per step result (in plan order), then the planner's notes.
+
+    A successful listing made only to find a todo by its title is left out: the step
+    that used it says what came of it.
+    """
+    parts = [
+        _describe(r) for r in results if not (r.get("ok", True) and is_lookup_goal(r.get("goal")))
+    ]
     if notes:
         parts.append(notes)
     if not parts:
@@ -41,11 +48,13 @@ def _describe(result: dict[str, Any]) -> str:
     data = _json(output)
     tool = tools[-1] if tools else ""
     if "create" in tool and isinstance(data, dict):
-        return f'I added the todo "{_title(data)}"{_id(data)}.'
+        title = offline_format.title_of(data)
+        return f'I added "{title}" to your todos{offline_format.id_suffix(data)}.'
     if "complete" in tool and isinstance(data, dict):
-        return f'I marked the todo "{_title(data)}"{_id(data)} as done.'
+        title = offline_format.title_of(data)
+        return f'I marked "{title}" as done{offline_format.id_suffix(data)}.'
     if "todo" in tool and data is not None:
-        return _todo_list(data)
+        return offline_format.todo_list(data)
     if "who" in tool and isinstance(data, dict):
         name = data.get("name") or data.get("nickname") or data.get("sub", "unknown")
         scopes = data.get("scopes") or data.get("permissions") or []
@@ -54,50 +63,10 @@ def _describe(result: dict[str, Any]) -> str:
         )
         return f"You are signed in as {name} ({data.get('sub', '')}){granted}."
     if "billing" in tool and data is not None:
-        return "Your billing: " + _render(data) + "."
+        return offline_format.billing(data)
     if data is not None:
-        return _render(data)
+        return offline_format.render(data)
     return output
-
-
-def _todo_list(data: Any) -> str:
-    items = data.get("todos", data.get("items", [])) if isinstance(data, dict) else data
-    if not isinstance(items, list) or not items:
-        return "You have no todos."
-    lines = []
-    for item in items:
-        if isinstance(item, dict):
-            done = any(bool(item.get(k)) for k in _DONE_KEYS)
-            lines.append(f"- {_title(item)}{_id(item)}{' (done)' if done else ''}")
-        else:
-            lines.append(f"- {item}")
-    return "Your todos:\n" + "\n".join(lines)
-
-
-def _render(data: Any) -> str:
-    """Every figure in ``data``, flattened to ``key: value`` text (``*_cents`` as money)."""
-    if isinstance(data, dict):
-        currency = f" {data['currency']}" if isinstance(data.get("currency"), str) else ""
-        parts = []
-        for key, value in data.items():
-            if key.endswith("_cents") and isinstance(value, int | float):
-                parts.append(
-                    f"{key.removesuffix('_cents').replace('_', ' ')}: {value / 100:.2f}{currency}"
-                )
-            elif key != "currency" or not currency:
-                parts.append(f"{key.replace('_', ' ')}: {_render(value)}")
-        return ", ".join(parts)
-    if isinstance(data, list):
-        return "; ".join(_render(v) for v in data) or "none"
-    return str(data)
-
-
-def _title(item: dict[str, Any]) -> str:
-    return next((str(item[k]) for k in _TITLE_KEYS if item.get(k)), "(untitled)")
-
-
-def _id(item: dict[str, Any]) -> str:
-    return f" (#{item['id']})" if "id" in item else ""
 
 
 def _json(text: str) -> Any:

@@ -30,7 +30,7 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from graph import offline_answer, offline_logic, prompts
+from graph import offline_answer, offline_logic, offline_match, offline_reading, prompts
 
 
 class OfflineChatModel(BaseChatModel):
@@ -104,28 +104,40 @@ def respond(messages: list[BaseMessage], kwargs: dict[str, Any]) -> AIMessage:
     system = next((_text(m) for m in messages if isinstance(m, SystemMessage)), "")
     human = next((_text(m) for m in reversed(messages) if isinstance(m, HumanMessage)), "")
     if "Plan" in tools:
-        plan = offline_logic.make_plan(human, offline_logic.parse_tool_lines(system))
+        plan = offline_logic.make_plan(human, offline_reading.parse_tool_lines(system))
         return _call("Plan", plan, system)
     if "Verdict" in tools:
-        _, _, results, _ = offline_logic.parse_review(human)
+        _, _, results, _ = offline_reading.parse_review(human)
         approved, feedback = offline_answer.critique(results)
         return _call("Verdict", {"approved": approved, "feedback": feedback}, system)
     if tools:
         return _work(messages, system, tools)
-    request, notes, results, names = offline_logic.parse_review(human)
+    request, notes, results, names = offline_reading.parse_review(human)
     return AIMessage(content=offline_answer.write_answer(request, notes, results, names))
 
 
 def _work(messages: list[BaseMessage], system: str, tools: dict[str, dict[str, Any]]) -> AIMessage:
-    """A worker turn: call the step's tool once, then report its output verbatim."""
+    """A worker turn: call the step's tool once, then report its output verbatim.
+
+    A goal naming a todo by title (not id) takes the id from the todos the earlier steps
+    listed; without one clear match it reports why instead of calling the tool.
+    """
     results = [m for m in messages if isinstance(m, ToolMessage)]
     if results:
         return AIMessage(content="\n".join(_text(m) for m in results))
     goal = _line_after(system, prompts.SECTION_GOAL)
     suggested = _line_after(system, prompts.SECTION_SUGGESTED_TOOL)
     name = suggested if suggested in tools else next(iter(tools))
-    args = offline_logic.tool_arguments(goal, tools[name].get("parameters", {}))
-    return _call(name, args, system)
+    parameters = tools[name].get("parameters", {})
+    title = offline_logic.titled_in(goal)
+    id_name = offline_logic.id_parameter(parameters)
+    if title is not None and id_name is not None:
+        todos = offline_match.listed_todos(offline_reading.earlier_results(system))
+        choice = offline_match.choose(title, todos)
+        if choice.todo is None:
+            return AIMessage(content=choice.message)
+        return _call(name, {id_name: choice.todo["id"]}, system)
+    return _call(name, offline_logic.tool_arguments(goal, parameters), system)
 
 
 def _call(name: str, args: dict[str, Any], salt: str) -> AIMessage:

@@ -35,7 +35,9 @@ PLANNER_SYSTEM = f"""{ROLE_PLANNER} Turn the user's latest request into a short 
 Each step has an id ("s1", "s2", ...), a goal stating exactly what to do (including values
 such as a todo's title or id), the one tool to use, and depends_on listing the ids of steps
 that must finish first (for example, listing todos after creating one). Independent steps
-must not depend on each other, so that they run in parallel.
+must not depend on each other, so that they run in parallel. To act on a todo the user
+names by its title rather than its id, first list the todos in one step, then act on it
+in a step that depends on that one.
 Use only the tools listed below. If the user asks for something none of them provides,
 leave it out of the plan and say in notes that it is not available to them.
 If the request needs no tool (a greeting, a question about the conversation), return no steps.
@@ -47,6 +49,10 @@ If the request needs no tool (a greeting, a question about the conversation), re
 WORKER_SYSTEM = f"""{ROLE_WORKER} Carry out exactly one step of a plan for the user, calling
 the tools you are given. When done, reply with the facts you found or the change you made,
 quoting the tool output (ids, titles, amounts) accurately. Do not invent data.
+A value the step needs but its goal lacks (such as the id of a todo named by its title) is
+in the results of the steps it depends on, below. If those results match no item, or more
+than one equally well, do not call a tool on a guess: reply saying so, naming the
+candidates and their ids.
 
 {SECTION_GOAL} {{goal}}
 {SECTION_SUGGESTED_TOOL} {{tool}}

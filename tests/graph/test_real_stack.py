@@ -61,7 +61,9 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         yield running
 
 
-async def run_as(tmp_path: Path, stack: Stack, user: str) -> tuple[str, list[ChatEvent]]:
+async def run_as(
+    tmp_path: Path, stack: Stack, user: str, message: str = REQUEST
+) -> tuple[str, list[ChatEvent]]:
     token = password_token(stack.idp_url, user)["access_token"]
     runner = GraphRunner(
         graph_settings(tmp_path, stack.mcp_url), checkpointer=InMemorySaver(), vault=InMemoryVault()
@@ -72,7 +74,7 @@ async def run_as(tmp_path: Path, stack: Stack, user: str) -> tuple[str, list[Cha
             user_id=f"auth0|{user}",
             user_name=user.title(),
             access_token=token,
-            message=REQUEST,
+            message=message,
             thread_id=f"thread-{user}",
         )
     finally:
@@ -114,6 +116,58 @@ async def test_alice_gets_the_todo_created_and_an_answer_naming_it_and_her_billi
     }
     # Three tool calls in two parallel rounds, one MCP session.
     assert stack.initializes == [1]
+
+
+async def test_alice_marks_buy_milk_as_done_by_its_title_and_only_that_todo_is_completed(
+    tmp_path: Path, stack: Stack
+) -> None:
+    token, created = await run_as(tmp_path, stack, "alice", "add a todo to buy milk")
+    assert isinstance(created[-1], FinalEvent), created[-1]
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=stack.todos_url, headers=headers) as http:
+        other = (await http.post("/api/todos", json={"title": "buy oat milk"})).json()
+
+        _, events = await run_as(tmp_path, stack, "alice", "mark buy milk as done")
+
+        todos = (await http.get("/api/todos")).json()["todos"]
+    milk = next(t for t in todos if t["title"] == "buy milk")
+    assert milk["completed"] is True
+    assert next(t for t in todos if t["id"] == other["id"])["completed"] is False
+    plan = next(e for e in events if isinstance(e, PlanEvent))
+    assert [(s.tool, s.depends_on) for s in plan.steps] == [
+        ("list-todos", []),
+        ("complete-todo", [plan.steps[0].id]),
+    ]
+    calls = [(e.tool, e.args) for e in events if isinstance(e, ToolCallEvent)]
+    assert calls == [("list-todos", {}), ("complete-todo", {"id": milk["id"]})]
+    final = events[-1]
+    assert isinstance(final, FinalEvent), final
+    assert final.answer == f'I marked "buy milk" as done (id {milk["id"]}).'
+
+
+async def test_an_id_copied_from_the_todo_list_in_an_answer_completes_that_todo(
+    tmp_path: Path, stack: Stack
+) -> None:
+    token, _ = await run_as(tmp_path, stack, "alice", "add a todo to water the plants")
+    _, listed = await run_as(tmp_path, stack, "alice", "show my todos")
+    answer = listed[-1]
+    assert isinstance(answer, FinalEvent), answer
+    line = next(li for li in answer.answer.splitlines() if "water the plants" in li)
+    assert line.startswith("- [ ] water the plants (id ") and line.endswith(")")
+    todo_id = line.removeprefix("- [ ] water the plants (id ").removesuffix(")")
+
+    _, events = await run_as(tmp_path, stack, "alice", f"complete todo {todo_id}")
+
+    async with httpx.AsyncClient() as http:
+        todos = (
+            await http.get(
+                f"{stack.todos_url}/api/todos", headers={"Authorization": f"Bearer {token}"}
+            )
+        ).json()["todos"]
+    assert [(t["id"], t["completed"]) for t in todos] == [(todo_id, True)]
+    final = events[-1]
+    assert isinstance(final, FinalEvent), final
+    assert final.answer == f'I marked "water the plants" as done (id {todo_id}).'
 
 
 async def test_bob_gets_no_billing_step_and_is_told_billing_is_not_available(
