@@ -8,6 +8,7 @@ import uvicorn
 
 from api.main import create_app
 from api.settings import FrontendSettings
+from identity.logs import strip_access_log_queries
 
 
 def main() -> None:
@@ -15,6 +16,7 @@ def main() -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )
+    strip_access_log_queries()
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import logging
 
+from identity.logs import StripQueryString, strip_access_log_queries
+
+__all__ = ["CHATTY", "StripQueryString", "configure_logging"]
+
 CHATTY = ("mcp.server.lowlevel.server", "mcp.server.streamable_http_manager", "mcp.server.sse")
-
-
-class StripQueryString(logging.Filter):
-    """Removes ``?…`` from the path in uvicorn's access log records."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
-        return True
 
 
 def configure_logging(level: str) -> None:
@@ -28,6 +22,4 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
     for name in CHATTY:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, StripQueryString) for f in access.filters):
-        access.addFilter(StripQueryString())
+    strip_access_log_queries()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uvicorn
 
+from identity.logs import strip_access_log_queries
 from todos_api.app import create_app
 from todos_api.settings import TodosApiSettings
 
 
 def main() -> None:
     settings = TodosApiSettings()
+    strip_access_log_queries()
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -157,6 +157,20 @@ async def test_alice_sees_it_through_langgraph_dev_and_bob_gets_neither_her_data
         server.stop()
 
 
+def test_no_service_logged_a_one_time_code_state_or_token_along_the_way(world: World) -> None:
+    log = world.stack.text
+    assert "GET /auth/callback" in log, "the front end's access log is missing"
+    for marker in ("code=", "state=", "code_verifier", "client_secret", "Bearer "):
+        assert marker not in log, f"{marker!r} reached a service log"
+    storage = world.mcp_storage["alice"]
+    assert storage.tokens is not None
+    for secret in (storage.tokens.access_token, storage.tokens.refresh_token or "-"):
+        assert secret not in log
+    for client in world.browsers.values():
+        for cookie in client.cookies.jar:
+            assert cookie.value is None or cookie.value not in log
+
+
 def test_after_a_restart_alices_conversation_refresh_token_and_todos_are_intact(
     world: World,
 ) -> None:
