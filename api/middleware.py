@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-import json
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from identity.asgi import BodyTooLarge, DefaultHeaders, read_body, replay_body, send_json
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,9 +19,8 @@ CSP = (
 )
 
 
-class SecurityHeaders:
+class SecurityHeaders(DefaultHeaders):
     def __init__(self, app: ASGIApp, *, form_actions: str = "", hsts: bool = False) -> None:
-        self.app = app
         # Logout is a form POST that redirects to the issuer; some browsers apply
         # form-action to the redirect target, so the issuer's origin is allowed too.
         headers = {
@@ -32,21 +31,7 @@ class SecurityHeaders:
         }
         if hsts:
             headers["strict-transport-security"] = "max-age=31536000"
-        self._headers = [(k.encode(), v.encode()) for k, v in headers.items()]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self._headers if k not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        super().__init__(app, headers)
 
 
 class BodyLimit:
@@ -72,53 +57,30 @@ class BodyLimit:
             return
         # A chunked body has no announced length: buffer it (bodies here are small JSON
         # or forms) and replay it, so the limit holds before the app reads anything.
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # client went away before finishing its body
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        try:
+            body = await read_body(receive, self.max_bytes)
+        except BodyTooLarge:
+            await self._refuse(send)
+            return
+        if body is None:
+            return  # client went away before finishing its body
+        await self.app(scope, replay_body(body, receive), send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Content Too Large",
-                "status": 413,
-                "detail": f"Request bodies are limited to {self.max_bytes} bytes.",
-                "code": "body_too_large",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+        problem = {
+            "type": "about:blank",
+            "title": "Content Too Large",
+            "status": 413,
+            "detail": f"Request bodies are limited to {self.max_bytes} bytes.",
+            "code": "body_too_large",
+        }
+        await send_json(
+            send,
+            413,
+            problem,
+            [("connection", "close")],
+            content_type="application/problem+json",
         )
-        await send({"type": "http.response.body", "body": body})
 
 
 __all__ = ["BodyLimit", "SecurityHeaders"]

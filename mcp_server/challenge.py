@@ -9,10 +9,10 @@ mcp-remote use the difference to decide between "start the OAuth flow" and "refr
 
 from __future__ import annotations
 
-import json
-
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser, RequireAuthMiddleware
 from starlette.types import Receive, Scope, Send
+
+from mcp_server.guards import bearer_challenge, send_json
 
 
 class BearerChallenge(RequireAuthMiddleware):
@@ -30,22 +30,9 @@ def _has_authorization(scope: Scope) -> bool:
 
 
 async def _send_missing_token(send: Send, resource_metadata_url: str) -> None:
-    body = json.dumps(
-        {"error": "missing_token", "error_description": "Authentication required"}
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"cache-control", b"no-store"),
-                (
-                    b"www-authenticate",
-                    f'Bearer resource_metadata="{resource_metadata_url}"'.encode(),
-                ),
-            ],
-        }
+    await send_json(
+        send,
+        401,
+        {"error": "missing_token", "error_description": "Authentication required"},
+        [("WWW-Authenticate", bearer_challenge(resource_metadata_url))],
     )
-    await send({"type": "http.response.body", "body": body})

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from identity import asgi
 from mcp_server.auth.tokens import BatonAccessToken
 from mcp_server.grants.access import GrantAccess, GrantRevoked, UpstreamTemporarilyUnavailable
 from mcp_server.settings import TOOL_SCOPES
@@ -33,15 +34,8 @@ def bearer_challenge(resource_metadata_url: str, **params: str) -> str:
 async def send_json(
     send: Send, status: int, body: dict[str, Any], headers: Iterable[tuple[str, str]] = ()
 ) -> None:
-    payload = json.dumps(body).encode()
-    raw = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(payload)).encode()),
-        (b"cache-control", b"no-store"),
-        *((k.lower().encode(), v.encode()) for k, v in headers),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": payload})
+    """A JSON error answer; never cached, since it speaks about one token."""
+    await asgi.send_json(send, status, body, [("cache-control", "no-store"), *headers])
 
 
 class HostGuard:
@@ -102,14 +96,17 @@ class ToolCallGate:
         if scope["type"] != "http" or scope.get("method") != "POST":
             await self.app(scope, receive, send)
             return
-        body, more = await self._read_body(receive)
-        if more:
+        try:
+            body = await asgi.read_body(receive, self._max_body)
+        except asgi.BodyTooLarge:
             await send_json(
                 send,
                 413,
                 {"error": "invalid_request", "error_description": "request body too large"},
             )
             return
+        if body is None:
+            return  # the client left before finishing its body: nobody to answer
         user = scope.get("user")
         names = tool_calls(body)
         if (
@@ -120,22 +117,7 @@ class ToolCallGate:
             refused = await self._check(user.access_token, names, send)
             if refused:
                 return
-        await self.app(scope, _replay(body, receive), send)
-
-    async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return b"".join(chunks), False
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self._max_body:
-                return b"", True
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks), False
+        await self.app(scope, asgi.replay_body(body, receive), send)
 
     async def _check(self, token: BatonAccessToken, names: list[str], send: Send) -> bool:
         scopes = frozenset(token.scopes)
@@ -186,16 +168,3 @@ class ToolCallGate:
             )
             return True
         return False
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay

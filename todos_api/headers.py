@@ -6,8 +6,9 @@ JSON must never be sniffed into something a browser would render (``nosniff``).
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
+
+from identity.asgi import DefaultHeaders
 
 DEFAULTS = {
     "cache-control": "no-store",
@@ -15,25 +16,11 @@ DEFAULTS = {
 }
 
 
-class DefaultHeadersMiddleware:
+class DefaultHeadersMiddleware(DefaultHeaders):
     """Adds ``DEFAULTS`` to each response that does not set them itself."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in DEFAULTS.items():
-                    headers.setdefault(name, value)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        super().__init__(app, DEFAULTS)
 
 
 __all__ = ["DefaultHeadersMiddleware"]
