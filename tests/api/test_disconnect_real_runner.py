@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ import httpx
 from graph.runner import GraphRunner
 from graph.settings import GraphSettings
 from graph.vault import default_vault
+from identity.asgi import replay_body
 from tests.api.support import frontend_settings, running_frontend
 from tests.graph.fake_mcp import FakeMcpState, Receive, Scope, Send, build_app
 from tests.support.devidp import RunningDevIdP, password_token
@@ -59,7 +60,7 @@ class HeldToolCalls:
                 self.abandoned.set()
                 return
             self.finished.set()
-        await self.inner(scope, _replay(body, receive), send)
+        await self.inner(scope, replay_body(body, receive), send)
 
 
 def _tool_called(body: bytes) -> str | None:
@@ -79,19 +80,6 @@ async def _read(receive: Receive) -> bytes:
         chunks.append(message.get("body", b""))
         if not message.get("more_body"):
             return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> MutableMapping[str, Any]:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:

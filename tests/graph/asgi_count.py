@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from identity.asgi import replay_body
+
 PostHook = Callable[[dict[str, str], bytes], Awaitable[None]]
 """Called with the request's headers (lower-case names) and body before the app sees it."""
 
@@ -25,16 +27,7 @@ def observing_mcp_posts(app: Any, hook: PostHook, path: str = "/mcp") -> Any:
         body = b"".join(chunks)
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         await hook(headers, body)
-        replayed = False
-
-        async def replay() -> Any:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await app(scope, replay, send)
+        await app(scope, replay_body(body, receive), send)
 
     return wrapper
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from mcp.server.fastmcp import Context, FastMCP
 
+from identity.asgi import replay_body
+
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -121,7 +123,7 @@ def build_app(state: FakeMcpState, base_url: Callable[[], str]) -> Callable[...,
             return
         if scope["method"] == "POST" and b'"method":"initialize"' in body.replace(b" ", b""):
             state.initializes += 1
-        await mcp_app(scope, _replay(body, receive), send)
+        await mcp_app(scope, replay_body(body, receive), send)
 
     return app
 
@@ -161,20 +163,6 @@ async def _read(receive: Receive) -> bytes:
         chunks.append(message.get("body", b""))
         if not message.get("more_body"):
             return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """The body we already read, then the real channel (so disconnects still arrive)."""
-    sent = False
-
-    async def replay() -> MutableMapping[str, Any]:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 async def _json(
