@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 
-import uvicorn
-
 from api.main import create_app
 from api.settings import FrontendSettings
-from identity.logs import strip_access_log_queries
+from identity.serving import serve
 
 
 def main() -> None:
@@ -16,12 +14,11 @@ def main() -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )
-    strip_access_log_queries()
-    uvicorn.run(
+    serve(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_level=settings.log_level.lower(),
+        log_level=settings.log_level,
         proxy_headers=False,
     )
 

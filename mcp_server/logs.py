@@ -1,7 +1,8 @@
 """Logging for ``python -m mcp_server``: useful lines, no secrets, no per-request chatter.
 
-Access log lines lose their query strings: ``/callback?code=…&state=…`` and
-``/consent?request=…`` carry one-time secrets. The SDK's per-request INFO lines
+Access log lines lose their query strings (``identity.serving.serve`` installs the
+filter for every service): ``/callback?code=…&state=…`` and ``/consent?request=…``
+carry one-time secrets. The SDK's per-request INFO lines
 ("Processing request of type …") are raised to WARNING (they cost time on every
 call, STACK.md 8).
 """
@@ -10,9 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from identity.logs import StripQueryString, strip_access_log_queries
-
-__all__ = ["CHATTY", "StripQueryString", "configure_logging"]
+__all__ = ["CHATTY", "configure_logging"]
 
 CHATTY = ("mcp.server.lowlevel.server", "mcp.server.streamable_http_manager", "mcp.server.sse")
 
@@ -22,4 +21,3 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
     for name in CHATTY:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
-    strip_access_log_queries()

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import uvicorn
-
-from identity.logs import strip_access_log_queries
+from identity.serving import serve
 from todos_api.app import create_app
 from todos_api.settings import TodosApiSettings
 
 
 def main() -> None:
     settings = TodosApiSettings()
-    strip_access_log_queries()
-    uvicorn.run(
+    serve(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_level=settings.log_level.lower(),
+        log_level=settings.log_level,
         proxy_headers=False,
     )
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import sys
 
-import uvicorn
 from pydantic import ValidationError
 
 from identity.config import SettingsError
 from identity.devidp.app import create_app
 from identity.devidp.settings import DevIdPSettings
-from identity.logs import strip_access_log_queries
+from identity.serving import serve
 
 
 def main() -> int:
@@ -24,8 +23,7 @@ def main() -> int:
     except (ValidationError, SettingsError) as exc:
         print(f"devidp: refusing to start: {exc}", file=sys.stderr)
         return 2
-    strip_access_log_queries()
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    serve(app, host=settings.host, port=settings.port, log_level=settings.log_level)
     return 0
 
 
